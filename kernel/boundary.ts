@@ -1,0 +1,72 @@
+// The sandbox boundary: every way out of the kernel's wasm module.
+//
+// This file is the whole ABI between the library OS and a platform, in the
+// spirit of Solo5's solo5.h. A platform (machine/x86_64 for the qemu target,
+// tools/src/node/host.ts for the node target) implements these imports of
+// module "crust". Pointers are offsets into the kernel's linear memory; the
+// platform bounds-checks them, so a bad pointer traps like a bad load.
+// Keep this list short: a new device should need at most a new *hardware*
+// primitive, never a new driver on the platform side.
+
+// ---- Every platform ---------------------------------------------------------
+
+/** Write UTF-8 bytes to the console. */
+@external("crust", "console_write")
+export declare function console_write(ptr: usize, len: usize): void;
+
+/** End the guest with an exit code (0..99 belong to the app). Never returns. */
+@external("crust", "exit")
+export declare function exit(code: i32): void;
+
+/** Report a broken kernel invariant with a backtrace and exit 100. Never returns. */
+@external("crust", "panic")
+export declare function panic(ptr: usize, len: usize): void;
+
+/** Nanoseconds since the first instruction of boot; never goes backwards. */
+@external("crust", "clock_monotonic")
+export declare function clock_monotonic(): i64;
+
+/** Nanoseconds since the Unix epoch (UTC), as well as the platform knows it. */
+@external("crust", "clock_wall")
+export declare function clock_wall(): i64;
+
+/** Sleep until an interrupt arrives or the monotonic clock reaches deadline
+ *  (i64.MAX_VALUE: no deadline). The only place the CPU sleeps. */
+@external("crust", "wait")
+export declare function wait(deadline: i64): void;
+
+/** Copy the boot command line into buf (at most cap bytes); returns its full length. */
+@external("crust", "cmdline")
+export declare function cmdline(buf: usize, cap: usize): usize;
+
+/** Fill buf with hardware entropy (RDSEED/RDRAND); returns the bytes written, 0 if none. */
+@external("crust", "entropy")
+export declare function entropy(buf: usize, len: usize): usize;
+
+// ---- Hardware platforms (qemu): primitives that drivers are built from ------
+
+/** x86 port I/O of width 1, 2 or 4 bytes. */
+@external("crust", "io_read")
+export declare function io_read(port: u32, width: u32): u32;
+@external("crust", "io_write")
+export declare function io_write(port: u32, width: u32, value: u32): void;
+
+/** Device-register access (width 1, 2, 4, 8), only inside the device hole. */
+@external("crust", "mmio_read")
+export declare function mmio_read(addr: u64, width: u32): u64;
+@external("crust", "mmio_write")
+export declare function mmio_write(addr: u64, width: u32, value: u64): void;
+
+/** The physical address a device must use for a linear-memory buffer. */
+@external("crust", "dma_address")
+export declare function dma_address(ptr: usize): u64;
+
+/** Deliver interrupt line gsi (level-triggered when level != 0). A line that
+ *  fires is masked until irq_unmask; irq_take returns and clears the set of
+ *  lines that fired (bit n = gsi n). */
+@external("crust", "irq_route")
+export declare function irq_route(gsi: u32, level: u32): void;
+@external("crust", "irq_take")
+export declare function irq_take(): u64;
+@external("crust", "irq_unmask")
+export declare function irq_unmask(gsi: u32): void;
