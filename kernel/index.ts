@@ -1,6 +1,6 @@
 // The Crust API for apps: `import { println, Timer, args } from "crust"`.
 export { print, println } from "./core/console";
-export { args, kernelOption } from "./core/args";
+export { args, kernelOption, kernelOptionAll } from "./core/args";
 export { monotonicNs, wallNs, formatMs, NS_PER_US, NS_PER_MS, NS_PER_S } from "./core/clock";
 export { Timer } from "./core/timer";
 export { exit, ref, unref } from "./core/loop";

@@ -7,7 +7,10 @@ import { cmdline } from "../boundary";
 
 const CMDLINE_MAX: usize = 4096;
 
-let kernelOptions = new Map<string, string>();
+// Options in command-line order; a key may repeat (QEMU's microvm passes one
+// virtio_mmio.device= per device).
+let optionKeys: string[] = [];
+let optionValues: string[] = [];
 let appArguments: string[] = [];
 
 /** Split a command line into words with sh-like quoting. */
@@ -43,7 +46,8 @@ export function splitWords(line: string): string[] {
 
 /** Read the platform's command line; called once at boot. */
 export function parseCommandLine(line: string): void {
-  kernelOptions = new Map<string, string>();
+  optionKeys = [];
+  optionValues = [];
   appArguments = [];
   const words = splitWords(line);
   let i = 0;
@@ -51,8 +55,8 @@ export function parseCommandLine(line: string): void {
     const w = words[i];
     if (w == "--") { i++; break; }
     const eq = w.indexOf("=");
-    if (eq > 0) kernelOptions.set(w.slice(0, eq), w.slice(eq + 1));
-    else kernelOptions.set(w, "");
+    optionKeys.push(eq > 0 ? w.slice(0, eq) : w);
+    optionValues.push(eq > 0 ? w.slice(eq + 1) : "");
   }
   for (; i < words.length; i++) appArguments.push(words[i]);
 }
@@ -63,9 +67,21 @@ export function readPlatformCommandLine(): string {
   return String.UTF8.decodeUnsafe(changetype<usize>(buf), n < CMDLINE_MAX ? n : CMDLINE_MAX);
 }
 
-/** A kernel option's value ("" for a bare flag), or null when absent. */
+/** A kernel option's last value ("" for a bare flag), or null when absent. */
 export function kernelOption(key: string): string | null {
-  return kernelOptions.has(key) ? kernelOptions.get(key) : null;
+  for (let i = optionKeys.length - 1; i >= 0; i--) {
+    if (optionKeys[i] == key) return optionValues[i];
+  }
+  return null;
+}
+
+/** Every value given for a kernel option, in order. */
+export function kernelOptionAll(key: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < optionKeys.length; i++) {
+    if (optionKeys[i] == key) values.push(optionValues[i]);
+  }
+  return values;
 }
 
 /** The app's arguments (the words after `--`). */

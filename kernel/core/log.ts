@@ -29,3 +29,11 @@ export function error(topic: string, message: string): void { log(Level.Error, t
 export function warn(topic: string, message: string): void { log(Level.Warn, topic, message); }
 export function info(topic: string, message: string): void { log(Level.Info, topic, message); }
 export function debug(topic: string, message: string): void { log(Level.Debug, topic, message); }
+
+/** AssemblyScript's trace(), wired in by the build with `--use trace=...`. */
+export function trace(message: string, n: i32 = 0, a0: f64 = 0, a1: f64 = 0, a2: f64 = 0, a3: f64 = 0, a4: f64 = 0): void {
+  let line = message;
+  const values: f64[] = [a0, a1, a2, a3, a4];
+  for (let i = 0; i < n && i < 5; i++) line += (i == 0 ? " " : ", ") + values[i].toString();
+  log(Level.Debug, "trace", line);
+}
