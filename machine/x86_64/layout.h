@@ -4,7 +4,7 @@
 #define CRUST_LAYOUT_H
 
 #define PAGE_SIZE 4096
-#define BOOT_STACK_SIZE (256 * 1024)
+#define BOOT_STACK_SIZE (512 * 1024)
 #define TRAP_STACK_SIZE (16 * 1024)
 
 /* Intel SDM vol. 3 §2.5: control registers. */

@@ -31,6 +31,19 @@ _pvh_start:
   movl %ebx, %edi              /* start_info, becomes boot_main's argument */
   movl $boot_stack_top, %esp
 
+  /* Boot identity map, built here so the tables cost no bytes in the image:
+   * PML4[0] -> PDPT[0] -> PD with 512 x 2 MiB pages (the first GiB). */
+  movl $(boot_pdpt + (PTE_P | PTE_W)), boot_pml4
+  movl $(boot_pd + (PTE_P | PTE_W)), boot_pdpt
+  xorl %ecx, %ecx
+1:movl %ecx, %eax
+  shll $21, %eax
+  orl $(PTE_P | PTE_W | PTE_PS), %eax
+  movl %eax, boot_pd(, %ecx, 8)
+  incl %ecx
+  cmpl $512, %ecx
+  jne 1b
+
   lgdt boot_gdt_ptr
   /* Intel SDM vol. 3 §9.8.5: PAE, then CR3, then EFER.LME, then CR0.PG. */
   movl %cr4, %eax
@@ -74,29 +87,21 @@ boot_gdt_ptr:
   .word boot_gdt_end - boot_gdt - 1
   .long boot_gdt
 
-/* Boot identity map: PML4[0] -> PDPT[0] -> 512 x 2 MiB pages (1 GiB). */
-.p2align 12
-boot_pml4:
-  .quad boot_pdpt + (PTE_P | PTE_W)
-  .fill 511, 8, 0
-boot_pdpt:
-  .quad boot_pd + (PTE_P | PTE_W)
-  .fill 511, 8, 0
-boot_pd:
-  .set i, 0
-  .rept 512
-  .quad (i << 21) | (PTE_P | PTE_W | PTE_PS)
-  .set i, i + 1
-  .endr
-
 .globl tsc_at_entry
 .p2align 3
 tsc_at_entry:
   .quad 0
 
-/* The boot stack, with an unmapped guard page below it (see paging.c). */
+/* The boot page tables (zero-filled: .bss) and the boot stack, with an
+ * unmapped guard page below it (see paging.c). */
 .section .bss
 .p2align 12
+boot_pml4:
+  .skip PAGE_SIZE
+boot_pdpt:
+  .skip PAGE_SIZE
+boot_pd:
+  .skip PAGE_SIZE
 .globl stack_guard, boot_stack_top
 stack_guard:
   .skip PAGE_SIZE

@@ -1,0 +1,39 @@
+// Helpers for the test suite: run the real crust CLI as a user would, and
+// collect what it printed.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { REPO } from "../src/project.js";
+
+export { REPO };
+export const CLI = join(REPO, "tools/bin/crust.js");
+
+export interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function crust(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [CLI, ...args], {
+      cwd: REPO,
+      env: opts.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d) => (stdout += d));
+    p.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => p.kill("SIGKILL"), opts.timeoutMs ?? 180_000);
+    p.on("error", reject);
+    p.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The console text of a run, without the serial line's carriage returns. */
+export function consoleText(r: Result): string {
+  return r.stdout.replace(/\r/g, "");
+}
