@@ -4,8 +4,16 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "./errors.js";
 
-/** The checkout this crust runs from (tools/dist/src/ -> repo root). */
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+/** The checkout this crust runs from: the nearest folder above this file
+ *  with the kernel in it (the compiled CLI may sit at various depths). */
+export const REPO = findRepo(dirname(fileURLToPath(import.meta.url)));
+
+function findRepo(dir: string): string {
+  for (let d = dir; d !== dirname(d); d = dirname(d)) {
+    if (existsSync(join(d, "kernel/boundary.ts")) && existsSync(join(d, "package.json"))) return d;
+  }
+  throw new Error(`crust: cannot find the Crust checkout above ${dir}`);
+}
 export const KERNEL_DIR = join(REPO, "kernel");
 export const TARGETS_DIR = join(REPO, "targets");
 export const MACHINE_DIR = join(REPO, "machine/x86_64");
