@@ -1,6 +1,6 @@
 // The crust command line: build and run Crust apps. Every option is checked
 // before anything starts; a mistake is one line and a hint, never a stack.
-import { build } from "./build/pipeline.js";
+import { build } from "./pipeline/pipeline.js";
 import { CrustError, UsageError } from "./errors.js";
 import { resolveApp, TARGETS, type Target } from "./project.js";
 import { runNode } from "./run/node.js";

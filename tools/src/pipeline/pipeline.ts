@@ -1,0 +1,174 @@
+// crust build: app + kernel --asc--> kernel.wasm --wasm2c--> kernel.c
+// --clang--> objects --ld.lld (twice, for the symbol table)--> crust.elf.
+// The node target stops at kernel.wasm.
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync, lstatSync, unlinkSync, readdirSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { CrustError } from "../errors.js";
+import { KERNEL_DIR, MACHINE_DIR, REPO, TARGETS_DIR, type App, type Target } from "../project.js";
+import { requireTool, TOOLS } from "../tools.js";
+import { entrySource } from "./glue.js";
+import { ksymsBlob } from "./ksyms.js";
+import { Fingerprint, StepRunner } from "./steps.js";
+
+export interface BuildOptions {
+  target: Target;
+  debug: boolean;
+  log: (line: string) => void;
+}
+
+export interface BuildResult {
+  /** crust.elf for qemu, kernel.wasm for node. */
+  image: string;
+  /** The unstripped ELF with full symbols (qemu only), for gdb. */
+  debugImage?: string;
+  dir: string;
+}
+
+const isTs = (n: string) => n.endsWith(".ts");
+const isMachineSource = (n: string) => /\.(c|h|S|ld)$/.test(n);
+
+/** Flags for the freestanding x86-64 machine layer and the wasm2c output. */
+function clangFlags(debug: boolean, includeDir: string): string[] {
+  return [
+    "--target=x86_64-unknown-none-elf",
+    "-ffreestanding", "-nostdlib", "-fno-pic", "-fno-pie", "-fno-stack-protector",
+    "-mno-red-zone", // interrupts push onto the current stack
+    "-fno-omit-frame-pointer", // backtraces walk the frame-pointer chain
+    "-fno-asynchronous-unwind-tables",
+    debug ? "-O0" : "-Os",
+    "-g",
+    `-I${join(MACHINE_DIR, "include")}`, `-I${MACHINE_DIR}`, `-I${includeDir}`,
+    // Bounds checks in the generated code instead of signal handlers (there
+    // are none); the call-depth limit matches the 512 KiB boot stack.
+    "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0",
+    "-DWASM_RT_MAX_CALL_STACK_DEPTH=2000",
+  ];
+}
+
+function exec(cmd: string, args: string[], cwd = REPO): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    p.stdout.on("data", (d) => (output += d));
+    p.stderr.on("data", (d) => (output += d));
+    p.on("error", reject);
+    p.on("close", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+async function mustExec(what: string, cmd: string, args: string[]): Promise<void> {
+  const r = await exec(cmd, args);
+  if (r.code !== 0) throw new CrustError(`${what} failed:\n${r.output.trimEnd()}`);
+}
+
+/** The kernel is reachable to every module as the package "crust". */
+function linkKernelPackage(dir: string): string {
+  const lib = join(dir, "lib");
+  mkdirSync(lib, { recursive: true });
+  const link = join(lib, "crust");
+  if (existsSync(link) || isSymlink(link)) unlinkSync(link);
+  symlinkSync(KERNEL_DIR, link);
+  return lib;
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+async function compileAsc(app: App, opts: BuildOptions, dir: string, wasm: string): Promise<void> {
+  const entry = join(dir, "entry.ts");
+  writeFileSync(entry, entrySource(app, opts.target, entry));
+  const lib = linkKernelPackage(dir);
+  const asc = await import("assemblyscript/asc");
+  const args = [
+    relative(REPO, entry),
+    "--path", relative(REPO, lib),
+    "-o", relative(REPO, wasm),
+    "--runtime", "incremental",
+    "--debug", // keeps function names: crash reports and gdb show them
+    "--use", "abort=~lib/crust/core/panic/abort",
+    "--use", "seed=~lib/crust/core/entropy/mathSeed",
+    "--use", "trace=~lib/crust/core/log/trace",
+    ...(opts.debug ? ["-O0"] : ["-O3", "--shrinkLevel", "1"]),
+  ];
+  let diagnostics = "";
+  const sink = { write: (s: string | Uint8Array) => ((diagnostics += String(s)), true) };
+  const cwd = process.cwd();
+  process.chdir(REPO);
+  try {
+    const r = await asc.main(args, { stdout: sink as never, stderr: sink as never });
+    if (r.error) throw new CrustError(`${app.name} does not compile:\n${diagnostics.trimEnd()}`);
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+export async function build(app: App, opts: BuildOptions): Promise<BuildResult> {
+  const dir = app.buildDir(opts.target);
+  mkdirSync(dir, { recursive: true });
+  const steps = new StepRunner(dir, opts.log);
+  const wasm = join(dir, "kernel.wasm");
+  const ascVersion = JSON.parse(readFileSync(join(REPO, "node_modules/assemblyscript/package.json"), "utf8")).version;
+
+  const sources = new Fingerprint().add("asc", ascVersion, opts.target, opts.debug, app.entry);
+  for (const d of [KERNEL_DIR, TARGETS_DIR, ...app.sourceDirs]) sources.tree(d, isTs);
+  await steps.run("asc", sources.digest(), [wasm], () => compileAsc(app, opts, dir, wasm));
+  if (opts.target === "node") return { image: wasm, dir };
+
+  const wasm2c = requireTool(TOOLS.wasm2c);
+  const clang = requireTool(TOOLS.clang);
+  const lld = requireTool(TOOLS.lld);
+  const kernelC = join(dir, "kernel.c");
+  await steps.run("wasm2c", new Fingerprint().file(wasm).digest(), [kernelC], () =>
+    mustExec("wasm2c", wasm2c, [wasm, "-n", "kernel", "-o", kernelC]),
+  );
+
+  const flags = clangFlags(opts.debug, dir);
+  const kernelObj = join(dir, "kernel.o");
+  await steps.run("clang", new Fingerprint().add(...flags).file(kernelC).digest(), [kernelObj], () =>
+    mustExec("clang", clang, [...flags, "-w", "-c", kernelC, "-o", kernelObj]),
+  );
+
+  const machineSources = readdirSync(MACHINE_DIR).filter((f) => f.endsWith(".c") || f.endsWith(".S"));
+  const objDir = join(dir, "machine");
+  mkdirSync(objDir, { recursive: true });
+  const machineObjs = machineSources.map((f) => join(objDir, `${f}.o`));
+  const machinePrint = new Fingerprint().add(...flags).tree(MACHINE_DIR, isMachineSource).file(join(dir, "kernel.h"));
+  await steps.run("machine", machinePrint.digest(), machineObjs, async () => {
+    await Promise.all(
+      machineSources.map((f, i) =>
+        mustExec(`clang ${f}`, clang, [...flags, "-Wall", "-Werror", "-c", join(MACHINE_DIR, f), "-o", machineObjs[i]]),
+      ),
+    );
+  });
+
+  const elf = join(dir, "crust.elf");
+  const debugElf = join(dir, "crust.debug.elf");
+  const linkPrint = new Fingerprint().file(kernelObj).add(...machineObjs.map((o) => readFileSync(o).toString("base64")));
+  await steps.run("link", linkPrint.file(join(MACHINE_DIR, "crust.ld")).digest(), [elf, debugElf], async () => {
+    const ksymsBin = join(dir, "ksyms.bin");
+    const ksymsAsm = join(dir, "ksyms.S");
+    const ksymsObj = join(dir, "ksyms.o");
+    writeFileSync(ksymsAsm, `.section .ksyms, "a"\n.p2align 3\n.incbin "${basename(ksymsBin)}"\n`);
+    const link = (out: string, strip: boolean) =>
+      mustExec("ld.lld", lld, [
+        "-nostdlib", "-static", "-z", "max-page-size=4096", "-z", "noexecstack",
+        "-T", join(MACHINE_DIR, "crust.ld"), ...(strip ? ["--strip-all"] : []),
+        "-o", out, kernelObj, ...machineObjs, ksymsObj,
+      ]);
+    const assemble = () => mustExec("clang ksyms", clang, [...flags, "-c", ksymsAsm, "-o", ksymsObj, `-Wa,-I${dir}`]);
+    writeFileSync(ksymsBin, Buffer.alloc(0));
+    await assemble();
+    await link(debugElf, false);
+    writeFileSync(ksymsBin, ksymsBlob(readFileSync(debugElf)));
+    await assemble();
+    await link(elf, true);
+    await link(debugElf, false); // same addresses, now with the table too
+  });
+  return { image: elf, debugImage: debugElf, dir };
+}
