@@ -8,7 +8,7 @@
 
 #define MAX_FRAMES 48
 
-/* .ksyms layout, written by tools/src/build/ksyms.ts: a count, then sorted
+/* .ksyms layout, written by tools/src/pipeline/ksyms.ts: a count, then sorted
  * (address, name offset) pairs, then the NUL-terminated names. */
 struct ksym { uint64_t addr; uint32_t name; uint32_t size; };
 extern const char __ksyms_start[], __ksyms_end[];
