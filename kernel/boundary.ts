@@ -70,3 +70,19 @@ export declare function irq_route(gsi: u32, level: u32): void;
 export declare function irq_take(): u64;
 @external("crust", "irq_unmask")
 export declare function irq_unmask(gsi: u32): void;
+
+// ---- Host platforms (node): a NIC that the host provides (a TAP device) ----
+
+/** If the host attached a NIC, write its MAC (6 bytes) to mac and return its
+ *  MTU; return 0 when there is none. */
+@external("crust", "hostnet_info")
+export declare function hostnet_info(mac: usize): i32;
+
+/** Send one Ethernet frame; returns 1 if the host took it, 0 if it dropped it. */
+@external("crust", "hostnet_send")
+export declare function hostnet_send(ptr: usize, len: usize): i32;
+
+/** Take the next received frame into buf; returns its length, 0 when none is
+ *  waiting, or -1 if it did not fit in cap bytes (it is dropped). */
+@external("crust", "hostnet_receive")
+export declare function hostnet_receive(buf: usize, cap: usize): i32;

@@ -129,7 +129,10 @@ async function command(argv: string[]): Promise<number> {
     return 0;
   }
   const cmdline = guestCommandLine(p.log ? [`log=${p.log}`] : [], p.appArgs);
-  if (p.target === "node") return runNode(built.image, { cmdline });
+  if (p.target === "node") {
+    if (p.net === "user") throw new UsageError("the node target has no user networking: use --tap NAME");
+    return runNode(built.image, { cmdline, tap: p.tap });
+  }
   return runInteractive({
     image: built.image, machine: p.machine, memory: p.memory, cmdline,
     net: p.net ?? (p.ports.length ? "user" : "none"), tap: p.tap, ports: p.ports,

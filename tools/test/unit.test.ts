@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 import { test } from "node:test";
-import { listFiles } from "../src/build/steps.js";
+import { listFiles } from "../src/pipeline/steps.js";
 import { crust, REPO } from "./harness.js";
 
 const unitDir = join(REPO, "test/unit");

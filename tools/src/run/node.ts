@@ -5,6 +5,7 @@
 import { randomFillSync } from "node:crypto";
 import { readFileSync, writeSync } from "node:fs";
 import { CrustError } from "../errors.js";
+import { HostNet } from "./hostnet.js";
 
 /** Exit codes shared with machine/x86_64/machine.h. */
 export const EXIT_PANIC = 100;
@@ -26,6 +27,8 @@ export interface NodeRunOptions {
   cmdline: string;
   /** Where console output goes (default: this process's stdout). */
   write?: (bytes: Uint8Array) => void;
+  /** A TAP device to give the kernel as its NIC. */
+  tap?: string;
 }
 
 export async function runNode(wasmFile: string, opts: NodeRunOptions): Promise<number> {
@@ -38,6 +41,7 @@ export async function runNode(wasmFile: string, opts: NodeRunOptions): Promise<n
     return m.subarray(ptr, ptr + len);
   };
   const cmdline = Buffer.from(opts.cmdline, "utf8");
+  const net = opts.tap ? new HostNet(opts.tap) : undefined;
   const crust = {
     console_write: (ptr: number, len: number) => write(bytes(ptr, len).slice()),
     exit: (code: number) => {
@@ -60,6 +64,19 @@ export async function runNode(wasmFile: string, opts: NodeRunOptions): Promise<n
     entropy: (buf: number, len: number) => {
       randomFillSync(bytes(buf, len));
       return len;
+    },
+    hostnet_info: (mac: number) => {
+      if (!net) return 0;
+      bytes(mac, 6).set(net.mac);
+      return net.mtu;
+    },
+    hostnet_send: (ptr: number, len: number) => (net && net.send(bytes(ptr, len).slice()) ? 1 : 0),
+    hostnet_receive: (buf: number, cap: number) => {
+      const f = net?.take();
+      if (!f) return 0;
+      if (f.length > cap) return -1;
+      bytes(buf, f.length).set(f);
+      return f.length;
     },
   };
   let instance: WebAssembly.Instance;
@@ -88,9 +105,14 @@ export async function runNode(wasmFile: string, opts: NodeRunOptions): Promise<n
   };
 
   const started = guarded(() => k._start());
-  if (started !== null) return started;
-  return new Promise((resolve) => {
+  if (started !== null) {
+    net?.close();
+    return started;
+  }
+  const code = await new Promise<number>((resolve) => {
+    let sleeping: NodeJS.Timeout | undefined;
     const turn = () => {
+      sleeping = undefined;
       let deadline = 0n;
       const code = guarded(() => void (deadline = k.step()));
       if (code !== null) return resolve(code);
@@ -98,10 +120,21 @@ export async function runNode(wasmFile: string, opts: NodeRunOptions): Promise<n
       if (deadline === 0n) return void setImmediate(turn);
       const now = process.hrtime.bigint() - t0;
       const ms = deadline >= 0x7fffffffffffffffn ? 2 ** 31 - 1 : Number((deadline - now) / 1_000_000n);
-      setTimeout(turn, Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+      sleeping = setTimeout(turn, Math.max(0, Math.min(ms, 2 ** 31 - 1)));
     };
+    // A frame is an interrupt: end the sleep and turn now.
+    if (net)
+      net.onFrame = () => {
+        if (sleeping) {
+          clearTimeout(sleeping);
+          setImmediate(turn);
+          sleeping = undefined;
+        }
+      };
     turn();
   });
+  net?.close();
+  return code;
 }
 
 /** The wasm frames of a JS stack, with their function names. */
