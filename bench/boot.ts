@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "../tools/src/build/pipeline.js";
+import { build } from "../tools/src/pipeline/pipeline.js";
 import { REPO, resolveApp } from "../tools/src/project.js";
 import { floorStub, guestCommandLine, qemuArgs, type Machine, type QemuConfig } from "../tools/src/run/qemu.js";
 import { median, ms, table } from "./stats.js";
