@@ -10,7 +10,7 @@ function importPath(fromDir: string, file: string): string {
   return rel.startsWith(".") ? rel : `./${rel}`;
 }
 
-export function entrySource(app: App, target: Target, entryFile: string): string {
+export function entrySource(app: App, target: Target, entryFile: string, hasAssets: boolean): string {
   const dir = dirname(entryFile);
   const platform = join(TARGETS_DIR, target, "platform.ts");
   const hasPlatform = existsSync(platform);
@@ -19,11 +19,13 @@ export function entrySource(app: App, target: Target, entryFile: string): string
   lines.push(`import { args } from "crust/core/args";`);
   lines.push(`import { run } from "crust/core/loop";`);
   if (hasPlatform) lines.push(`import { startPlatform } from "${importPath(dir, platform)}";`);
+  if (hasAssets) lines.push(`import { registerAssets } from "./assets";`);
   lines.push(`import { main } from "${importPath(dir, app.entry)}";`);
   // The node host drives the loop itself: it must return to Node's own loop.
   if (target === "node") lines.push(`export { step } from "crust/core/loop";`);
   lines.push("", "export function _start(): void {", "  boot();");
   if (hasPlatform) lines.push("  startPlatform();");
+  if (hasAssets) lines.push("  registerAssets();");
   lines.push("  reportBootTime();", "  main(args());");
   if (target !== "node") lines.push("  run();");
   lines.push("}", "");

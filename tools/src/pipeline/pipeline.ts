@@ -7,6 +7,7 @@ import { basename, join, relative } from "node:path";
 import { CrustError } from "../errors.js";
 import { KERNEL_DIR, MACHINE_DIR, REPO, TARGETS_DIR, type App, type Target } from "../project.js";
 import { requireTool, TOOLS } from "../tools.js";
+import { ASSETS_FOLDER, assetsSource } from "./assets.js";
 import { entrySource } from "./glue.js";
 import { ksymsBlob } from "./ksyms.js";
 import { Fingerprint, StepRunner } from "./steps.js";
@@ -82,7 +83,9 @@ function isSymlink(p: string): boolean {
 
 async function compileAsc(app: App, opts: BuildOptions, dir: string, wasm: string): Promise<void> {
   const entry = join(dir, "entry.ts");
-  writeFileSync(entry, entrySource(app, opts.target, entry));
+  const assets = app.sourceDirs.length === 1 && app.entry.endsWith("index.ts") ? assetsSource(app.sourceDirs[0]) : null;
+  if (assets !== null) writeFileSync(join(dir, "assets.ts"), assets);
+  writeFileSync(entry, entrySource(app, opts.target, entry, assets !== null));
   const lib = linkKernelPackage(dir);
   const asc = await import("assemblyscript/asc");
   const args = [
@@ -117,6 +120,7 @@ export async function build(app: App, opts: BuildOptions): Promise<BuildResult> 
 
   const sources = new Fingerprint().add("asc", ascVersion, opts.target, opts.debug, app.entry);
   for (const d of [KERNEL_DIR, TARGETS_DIR, ...app.sourceDirs]) sources.tree(d, isTs);
+  for (const d of app.sourceDirs) sources.tree(join(d, ASSETS_FOLDER), () => true);
   await steps.run("asc", sources.digest(), [wasm], () => compileAsc(app, opts, dir, wasm));
   if (opts.target === "node") return { image: wasm, dir };
 
