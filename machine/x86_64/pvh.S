@@ -63,6 +63,8 @@ _pvh_start:
 
 .code64
 long_mode:
+  .cfi_startproc
+  .cfi_undefined rip           /* the outermost frame: debuggers stop here */
   movw $GDT_DATA, %ax
   movw %ax, %ds
   movw %ax, %es
@@ -75,6 +77,7 @@ long_mode:
   call boot_main
 1:hlt
   jmp 1b
+  .cfi_endproc
 
 .section .data
 .p2align 3

@@ -3,12 +3,14 @@
 import { build } from "./pipeline/pipeline.js";
 import { CrustError, UsageError } from "./errors.js";
 import { resolveApp, TARGETS, type Target } from "./project.js";
+import { runDebug } from "./run/debug.js";
 import { runNode } from "./run/node.js";
 import { guestCommandLine, MACHINES, runInteractive, type Machine, type PortForward } from "./run/qemu.js";
 
 const USAGE = `usage:
   npx crust build <app> [--target qemu|node] [--debug]
   npx crust run <app> [options] [-- ARGS...]
+  npx crust debug <app> [options] [-- ARGS...]   (qemu target under gdb, stopped at main)
 
 <app> is a folder with index.ts, or a single .ts file.
 
@@ -24,6 +26,8 @@ run options:
   --rng                  add a virtio-rng device
   --accel auto|tcg|kvm   accelerator (default auto: KVM when it really works)
   --qemu-arg ARG         pass ARG to QEMU (repeatable)
+  --gdb-ex CMD           debug: run a gdb command after stopping at main (repeatable)
+  --batch                debug: run gdb without a session (its commands, then exit)
   -- ARGS...             the app's command line`;
 
 interface Parsed {
@@ -40,6 +44,8 @@ interface Parsed {
   rng: boolean;
   accel: "auto" | "tcg" | "kvm";
   qemuArgs: string[];
+  gdbCommands: string[];
+  batch: boolean;
   appArgs: string[];
 }
 
@@ -71,7 +77,7 @@ export function parseArgs(argv: string[]): Parsed {
   const [command, ...rest] = argv;
   const p: Parsed = {
     command, app: "", target: "qemu", debug: false, memory: "64M", machine: "microvm",
-    ports: [], rng: false, accel: "auto", qemuArgs: [], appArgs: [],
+    ports: [], rng: false, accel: "auto", qemuArgs: [], gdbCommands: [], batch: false, appArgs: [],
   };
   const value = (i: number, flag: string) => {
     if (i >= rest.length || rest[i].startsWith("-")) throw new UsageError(`${flag} needs a value`);
@@ -95,6 +101,8 @@ export function parseArgs(argv: string[]): Parsed {
       case "--rng": p.rng = true; break;
       case "--accel": p.accel = oneOf(flag, take(), ["auto", "tcg", "kvm"] as const); break;
       case "--qemu-arg": p.qemuArgs.push(inline ?? rest[++i] ?? ""); break;
+      case "--gdb-ex": p.gdbCommands.push(inline ?? rest[++i] ?? ""); break;
+      case "--batch": p.batch = true; break;
       default:
         if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
         if (p.app) throw new UsageError(`unexpected argument '${a}' (app arguments go after --)`);
@@ -121,23 +129,32 @@ async function command(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + "\n");
     return 0;
   }
-  if (argv[0] !== "build" && argv[0] !== "run") throw new UsageError(`unknown command '${argv[0]}'`);
+  if (!["build", "run", "debug"].includes(argv[0])) throw new UsageError(`unknown command '${argv[0]}'`);
   const p = parseArgs(argv);
+  if (p.command === "debug") {
+    if (p.target !== "qemu") throw new UsageError("debug runs the qemu target");
+    p.debug = true;
+  }
   const built = await buildApp(p);
   if (p.command === "build") {
     log(`crust: ${built.image}`);
     return 0;
   }
   const cmdline = guestCommandLine(p.log ? [`log=${p.log}`] : [], p.appArgs);
+  const qemu = {
+    image: built.image, machine: p.machine, memory: p.memory, cmdline,
+    net: p.net ?? (p.ports.length ? "user" : "none"), tap: p.tap, ports: p.ports,
+    rng: p.rng, extra: p.qemuArgs, accel: p.accel,
+  } as const;
+  if (p.command === "debug") {
+    const app = resolveApp(p.app);
+    return runDebug({ debugElf: built.debugImage!, appName: app.name, qemu, commands: p.gdbCommands, batch: p.batch });
+  }
   if (p.target === "node") {
     if (p.net === "user") throw new UsageError("the node target has no user networking: use --tap NAME");
     return runNode(built.image, { cmdline, tap: p.tap });
   }
-  return runInteractive({
-    image: built.image, machine: p.machine, memory: p.memory, cmdline,
-    net: p.net ?? (p.ports.length ? "user" : "none"), tap: p.tap, ports: p.ports,
-    rng: p.rng, extra: p.qemuArgs, accel: p.accel,
-  });
+  return runInteractive(qemu);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -7,13 +7,13 @@
 const SHT_SYMTAB = 2;
 const STT_FUNC = 2;
 
-interface Sym {
+export interface Sym {
   addr: bigint;
   size: number;
   name: string;
 }
 
-function functionSymbols(elf: Buffer): Sym[] {
+export function functionSymbols(elf: Buffer): Sym[] {
   if (elf.readUInt32BE(0) !== 0x7f454c46 || elf[4] !== 2) throw new Error("not an ELF-64 file");
   const shoff = Number(elf.readBigUInt64LE(0x28));
   const shentsize = elf.readUInt16LE(0x3a);
