@@ -4,6 +4,7 @@ import { build } from "./pipeline/pipeline.js";
 import { CrustError, UsageError } from "./errors.js";
 import { resolveApp, TARGETS, type Target } from "./project.js";
 import { runDebug } from "./run/debug.js";
+import { parseImpairment, type Impairment } from "./run/hostnet.js";
 import { runNode } from "./run/node.js";
 import { guestCommandLine, MACHINES, runInteractive, type Machine, type PortForward } from "./run/qemu.js";
 
@@ -24,6 +25,8 @@ run options:
   --net user|tap|none    network (default: user when -p is given, else none)
   --tap NAME             TAP device for --net tap
   --rng                  add a virtio-rng device
+  --impair SPEC          node target: drop/duplicate/reorder frames between
+                         the TAP and the kernel, e.g. loss=5,dup=2,reorder=10 (%)
   --accel auto|tcg|kvm   accelerator (default auto: KVM when it really works)
   --qemu-arg ARG         pass ARG to QEMU (repeatable)
   --gdb-ex CMD           debug: run a gdb command after stopping at main (repeatable)
@@ -45,6 +48,7 @@ interface Parsed {
   accel: "auto" | "tcg" | "kvm";
   qemuArgs: string[];
   gdbCommands: string[];
+  impairment?: Impairment;
   batch: boolean;
   appArgs: string[];
 }
@@ -103,6 +107,13 @@ export function parseArgs(argv: string[]): Parsed {
       case "--qemu-arg": p.qemuArgs.push(inline ?? rest[++i] ?? ""); break;
       case "--gdb-ex": p.gdbCommands.push(inline ?? rest[++i] ?? ""); break;
       case "--batch": p.batch = true; break;
+      case "--impair": {
+        const v = take();
+        const imp = parseImpairment(v);
+        if (!imp) throw new UsageError(`bad --impair '${v}': use e.g. loss=5,dup=2,reorder=10 (percent)`);
+        p.impairment = imp;
+        break;
+      }
       default:
         if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
         if (p.app) throw new UsageError(`unexpected argument '${a}' (app arguments go after --)`);
@@ -152,7 +163,7 @@ async function command(argv: string[]): Promise<number> {
   }
   if (p.target === "node") {
     if (p.net === "user") throw new UsageError("the node target has no user networking: use --tap NAME");
-    return runNode(built.image, { cmdline, tap: p.tap });
+    return runNode(built.image, { cmdline, tap: p.tap, impairment: p.impairment });
   }
   return runInteractive(qemu);
 }

@@ -23,6 +23,72 @@ function relayBinary(): string {
   return bin;
 }
 
+/** Faults injected by the node target's switch, each a probability per
+ *  frame, applied in both directions: tests check that TCP stays byte-exact
+ *  through them (this kernel has no netem, so the switch is ours). */
+export interface Impairment {
+  loss: number;
+  duplicate: number;
+  /** The frame is held back and sent after the next one. */
+  reorder: number;
+}
+
+export const NO_IMPAIRMENT: Impairment = { loss: 0, duplicate: 0, reorder: 0 };
+
+/** Parse "loss=5,dup=1,reorder=10" (percent). */
+export function parseImpairment(spec: string): Impairment | null {
+  const out = { ...NO_IMPAIRMENT };
+  for (const part of spec.split(",")) {
+    const m = /^(loss|dup|reorder)=(\d+(\.\d+)?)$/.exec(part.trim());
+    if (!m || Number(m[2]) > 100) return null;
+    const p = Number(m[2]) / 100;
+    if (m[1] === "loss") out.loss = p;
+    else if (m[1] === "dup") out.duplicate = p;
+    else out.reorder = p;
+  }
+  return out;
+}
+
+/** Applies an impairment to a stream of frames. */
+class FaultySwitch {
+  private held: Buffer | undefined;
+  private seed = 0x2545f491;
+  counts = { lost: 0, duplicated: 0, reordered: 0 };
+
+  constructor(private readonly imp: Impairment) {}
+
+  /** xorshift32: deterministic, so a failing run can be reproduced. */
+  private chance(p: number): boolean {
+    if (p <= 0) return false;
+    this.seed ^= this.seed << 13;
+    this.seed ^= this.seed >>> 17;
+    this.seed ^= this.seed << 5;
+    return (this.seed >>> 0) / 2 ** 32 < p;
+  }
+
+  /** The frames to deliver now for one frame offered. */
+  pass(frame: Buffer): Buffer[] {
+    if (this.chance(this.imp.loss)) {
+      this.counts.lost++;
+      return [];
+    }
+    const out = [frame];
+    if (this.chance(this.imp.duplicate)) {
+      this.counts.duplicated++;
+      out.push(frame);
+    }
+    if (this.held) {
+      out.push(this.held);
+      this.held = undefined;
+    } else if (this.chance(this.imp.reorder)) {
+      this.counts.reordered++;
+      this.held = frame;
+      return out.slice(1);
+    }
+    return out;
+  }
+}
+
 export class HostNet {
   /** A locally administered unicast address (IEEE 802: bit 1 set, bit 0 clear). */
   readonly mac = Buffer.from([0x02, ...randomBytes(5)]);
@@ -34,7 +100,12 @@ export class HostNet {
   /** Called when a frame arrives, so the host can turn the kernel's loop. */
   onFrame: () => void = () => {};
 
-  constructor(tap: string) {
+  private readonly toKernel: FaultySwitch;
+  private readonly toWire: FaultySwitch;
+
+  constructor(tap: string, impairment: Impairment = NO_IMPAIRMENT) {
+    this.toKernel = new FaultySwitch(impairment);
+    this.toWire = new FaultySwitch(impairment);
     this.relay = spawn(relayBinary(), [tap], { stdio: ["pipe", "pipe", "inherit"] });
     this.relay.stdout!.on("data", (d: Buffer) => this.receive(d));
     this.relay.on("exit", (code) => {
@@ -47,18 +118,29 @@ export class HostNet {
     while (this.pending.length >= 2) {
       const n = this.pending.readUInt16BE(0);
       if (this.pending.length < 2 + n) break;
-      const frame = this.pending.subarray(2, 2 + n);
+      const frame = Buffer.from(this.pending.subarray(2, 2 + n));
       this.pending = this.pending.subarray(2 + n);
-      if (this.queue.length < RX_QUEUE_LIMIT) this.queue.push(Buffer.from(frame));
-      else this.dropped++;
+      for (const f of this.toKernel.pass(frame)) {
+        if (this.queue.length < RX_QUEUE_LIMIT) this.queue.push(f);
+        else this.dropped++;
+      }
     }
     this.onFrame();
   }
 
   send(frame: Uint8Array): boolean {
-    const head = Buffer.alloc(2);
-    head.writeUInt16BE(frame.length);
-    return this.relay.stdin!.write(Buffer.concat([head, frame]));
+    for (const f of this.toWire.pass(Buffer.from(frame))) {
+      const head = Buffer.alloc(2);
+      head.writeUInt16BE(f.length);
+      this.relay.stdin!.write(Buffer.concat([head, f]));
+    }
+    return true;
+  }
+
+  /** What the switch did, for the end-of-run report. */
+  faults(): string {
+    const a = this.toKernel.counts, b = this.toWire.counts;
+    return `lost ${a.lost + b.lost}, duplicated ${a.duplicated + b.duplicated}, reordered ${a.reordered + b.reordered}`;
   }
 
   /** The next frame, or undefined. */

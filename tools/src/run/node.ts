@@ -5,7 +5,7 @@
 import { randomFillSync } from "node:crypto";
 import { readFileSync, writeSync } from "node:fs";
 import { CrustError } from "../errors.js";
-import { HostNet } from "./hostnet.js";
+import { HostNet, type Impairment } from "./hostnet.js";
 
 /** Exit codes shared with machine/x86_64/machine.h. */
 export const EXIT_PANIC = 100;
@@ -29,6 +29,8 @@ export interface NodeRunOptions {
   write?: (bytes: Uint8Array) => void;
   /** A TAP device to give the kernel as its NIC. */
   tap?: string;
+  /** Faults to inject between the TAP and the kernel. */
+  impairment?: Impairment;
 }
 
 export async function runNode(wasmFile: string, opts: NodeRunOptions): Promise<number> {
@@ -41,7 +43,7 @@ export async function runNode(wasmFile: string, opts: NodeRunOptions): Promise<n
     return m.subarray(ptr, ptr + len);
   };
   const cmdline = Buffer.from(opts.cmdline, "utf8");
-  const net = opts.tap ? new HostNet(opts.tap) : undefined;
+  const net = opts.tap ? new HostNet(opts.tap, opts.impairment) : undefined;
   const crust = {
     console_write: (ptr: number, len: number) => write(bytes(ptr, len).slice()),
     exit: (code: number) => {
@@ -133,6 +135,7 @@ export async function runNode(wasmFile: string, opts: NodeRunOptions): Promise<n
       };
     turn();
   });
+  if (net && opts.impairment) process.stderr.write(`crust: switch faults: ${net.faults()}\n`);
   net?.close();
   return code;
 }
