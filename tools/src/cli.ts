@@ -21,6 +21,7 @@ run options:
   -m, --memory SIZE      guest memory, e.g. 8M, 64M, 1G (default 64M)
   --machine TYPE         microvm (default), q35 or pc
   --log LEVEL            kernel log level: error, warn, info, debug
+  -k, --kernel KEY=VALUE kernel option (repeatable), e.g. -k ip=10.0.2.15/24 -k gw=10.0.2.2
   -p HOST:GUEST[/udp]    forward 127.0.0.1:HOST to the guest's port (user networking)
   --net user|tap|none    network (default: user when -p is given, else none)
   --tap NAME             TAP device for --net tap
@@ -41,6 +42,7 @@ interface Parsed {
   memory: string;
   machine: Machine;
   log?: string;
+  kernelOptions: string[];
   ports: PortForward[];
   net?: "none" | "user" | "tap";
   tap?: string;
@@ -81,7 +83,7 @@ export function parseArgs(argv: string[]): Parsed {
   const [command, ...rest] = argv;
   const p: Parsed = {
     command, app: "", target: "qemu", debug: false, memory: "64M", machine: "microvm",
-    ports: [], rng: false, accel: "auto", qemuArgs: [], gdbCommands: [], batch: false, appArgs: [],
+    kernelOptions: [], ports: [], rng: false, accel: "auto", qemuArgs: [], gdbCommands: [], batch: false, appArgs: [],
   };
   const value = (i: number, flag: string) => {
     if (i >= rest.length || rest[i].startsWith("-")) throw new UsageError(`${flag} needs a value`);
@@ -99,6 +101,12 @@ export function parseArgs(argv: string[]): Parsed {
       case "-m": case "--memory": p.memory = parseMemory(take()); break;
       case "--machine": p.machine = oneOf(flag, take(), MACHINES); break;
       case "--log": p.log = oneOf(flag, take(), ["error", "warn", "info", "debug"] as const); break;
+      case "-k": case "--kernel": {
+        const v = take();
+        if (!/^[A-Za-z0-9_.-]+(=\S*)?$/.test(v)) throw new UsageError(`bad kernel option '${v}': use KEY=VALUE without spaces`);
+        p.kernelOptions.push(v);
+        break;
+      }
       case "-p": p.ports.push(parsePort(take())); break;
       case "--net": p.net = oneOf(flag, take(), ["none", "user", "tap"] as const); break;
       case "--tap": p.tap = take(); break;
@@ -123,6 +131,7 @@ export function parseArgs(argv: string[]): Parsed {
   if (!p.app) throw new UsageError(`${command} needs an app: a folder with index.ts or a .ts file`);
   if (p.net === "tap" && !p.tap) throw new UsageError("--net tap needs --tap NAME");
   if (p.tap && !p.net) p.net = "tap";
+  if (p.impairment && !(p.target === "node" && p.tap)) throw new UsageError("--impair works on the node target with --tap");
   if (p.ports.length && p.net && p.net !== "user") throw new UsageError("-p needs user networking (--net user)");
   return p;
 }
@@ -151,7 +160,7 @@ async function command(argv: string[]): Promise<number> {
     log(`crust: ${built.image}`);
     return 0;
   }
-  const cmdline = guestCommandLine(p.log ? [`log=${p.log}`] : [], p.appArgs);
+  const cmdline = guestCommandLine([...(p.log ? [`log=${p.log}`] : []), ...p.kernelOptions], p.appArgs);
   const qemu = {
     image: built.image, machine: p.machine, memory: p.memory, cmdline,
     net: p.net ?? (p.ports.length ? "user" : "none"), tap: p.tap, ports: p.ports,
