@@ -46,9 +46,12 @@ function deviceSuffix(machine: Machine): string {
 }
 
 export function qemuArgs(c: QemuConfig, accel: "tcg" | "kvm"): string[] {
+  // microvm: ACPI off, so QEMU announces virtio-mmio devices on the command
+  // line (virtio_mmio.device=) and wires them to the first I/O APIC; modern
+  // (version 2) virtio-mmio rather than the legacy default.
   const machineOpts =
     c.machine === "microvm"
-      ? "microvm,x-option-roms=off,rtc=on,pit=on,pic=off,isa-serial=on"
+      ? "microvm,x-option-roms=off,rtc=on,pit=on,pic=off,isa-serial=on,acpi=off"
       : c.machine;
   const args = [
     "-M", machineOpts,
@@ -61,6 +64,7 @@ export function qemuArgs(c: QemuConfig, accel: "tcg" | "kvm"): string[] {
     "-kernel", c.image,
     "-append", c.cmdline,
   ];
+  if (c.machine === "microvm") args.push("-global", "virtio-mmio.force-legacy=false");
   if (c.machine !== "microvm") {
     // SeaBIOS would print its banner on the serial console: send it nowhere.
     args.push("-fw_cfg", `name=etc/sercon-port,file=${serconOffFile()}`);
