@@ -9,7 +9,7 @@
 // segment. It records which ranges it holds and how recently each grew, which
 // is what the SACK blocks we send report (RFC 2018 §4). The number of ranges
 // is bounded too, so a peer spraying one-byte holes cannot grow the list.
-import { seqLt, seqLe, seqGt, seqDiff, seqMax, seqMin } from "./seq";
+import { seqLt, seqLe, seqGt, seqDiff, seqMax, seqMin, insertAt } from "./seq";
 
 const INITIAL_SEND_CAPACITY: i32 = 4096;
 
@@ -132,7 +132,7 @@ export class ReassemblyBuffer {
     this.copyIn(start, data + <usize>seqDiff(start, seq), seqDiff(end, start));
     const stamp = ++this.clock;
     if (i == j) {
-      r.splice(i, 0, [new SeqRange(start, end, stamp)]);
+      insertAt<SeqRange>(r, i, new SeqRange(start, end, stamp));
     } else {
       const merged = r[i];
       merged.start = seqMin(merged.start, start);

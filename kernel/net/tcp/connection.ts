@@ -62,8 +62,8 @@ const SACK_BLOCKS_WITH_TS: i32 = 3;
 const SACK_BLOCKS_WITHOUT_TS: i32 = 4;
 
 class ConnectionTimer extends Timer {
-  constructor(public conn: TcpConnection) { super(); }
-  fire(now: i64): void { this.conn.onTimer(now); }
+  conn: TcpConnection | null = null;
+  fire(now: i64): void { this.conn!.onTimer(now); }
 }
 
 /** The listening side's view of a half-open connection (set by Tcp). */
@@ -167,23 +167,26 @@ export class TcpConnection extends Stream {
     super();
     const cfg = ctx.config;
     const now = ctx.clock.now();
-    this.active = active;
-    this.iss = ctx.isn.next(localAddr, localPort, remoteAddr, remotePort, now);
-    this.sndUna = this.iss;
-    this.sndNxt = this.iss;
-    this.sndMax = this.iss;
-    this.bufSeq = this.iss + 1;
+    const iss = ctx.isn.next(localAddr, localPort, remoteAddr, remotePort, now);
     this.sendBuffer = new SendBuffer(cfg.sendBuffer);
     this.reassembly = new ReassemblyBuffer(cfg.receiveWindow);
     this.rto = new RtoEstimator(cfg.rtoMin, cfg.rtoMax, cfg.rtoInitial);
-    this.cc = new NewReno(DEFAULT_MSS, this.iss);
+    this.cc = new NewReno(DEFAULT_MSS, iss);
+    this.timer = new ConnectionTimer();
+    this.active = active;
+    this.iss = iss;
+    this.sndUna = iss;
+    this.sndNxt = iss;
+    this.sndMax = iss;
+    this.bufSeq = iss + 1;
     this.noDelay = cfg.noDelay;
-    this.timer = new ConnectionTimer(this);
+    // RFC 7323 §5.4: a per-connection random offset for TSval.
     this.tsOffset = ctx.isn.next(remoteAddr, remotePort, localAddr, localPort, 0);
     this.lastRecv = now;
     let shift = 0;
     while (shift < MAX_WSCALE && (cfg.receiveWindow >> shift) > 0xffff) shift++;
     this.rcvShift = shift;
+    this.timer.conn = this;
   }
 
   // ======================================================================

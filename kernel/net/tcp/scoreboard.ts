@@ -4,7 +4,7 @@
 // much is SACKed in a range (for the pipe estimate, SetPipe). Ranges are
 // sorted and disjoint; their number is bounded (the oldest-above-UNA ones are
 // kept, since those are the ones recovery needs).
-import { seqLt, seqLe, seqGt, seqDiff, seqMax, seqMin } from "./seq";
+import { seqLt, seqLe, seqGt, seqDiff, seqMax, seqMin, insertAt } from "./seq";
 
 export const MAX_SCOREBOARD_RANGES: i32 = 32;
 
@@ -38,8 +38,8 @@ export class Scoreboard {
         if (i == s.length) return; // keep the lowest ranges
         s.pop(); e.pop();
       }
-      s.splice(i, 0, [start]);
-      e.splice(i, 0, [end]);
+      insertAt<u32>(s, i, start);
+      insertAt<u32>(e, i, end);
     } else {
       s[i] = seqMin(s[i], start);
       e[i] = seqMax(e[j - 1], end);

@@ -27,3 +27,10 @@
 /** lo <= x < hi in sequence space (an empty range when lo == hi). */
 // @ts-ignore: decorator
 @inline export function seqInRange(x: u32, lo: u32, hi: u32): bool { return x - lo < hi - lo; }
+
+/** Insert v at index i of a (AssemblyScript's splice only removes). */
+export function insertAt<T>(a: T[], i: i32, v: T): void {
+  a.push(v);
+  for (let j = a.length - 1; j > i; j--) a[j] = a[j - 1];
+  a[i] = v;
+}
