@@ -37,7 +37,7 @@ export function startPlatform(): void {
   let found = startMmioDevices();
   if (pciPresent()) found += startPciDevices();
   else if (found == 0) explainMissingMmio();
-  if (found == 0) log.info("platform", "no virtio devices");
+  if (found == 0) log.debug("platform", "no virtio devices");
 }
 
 // ---- virtio-mmio (microvm) ---------------------------------------------------

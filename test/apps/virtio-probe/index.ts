@@ -177,6 +177,7 @@ class Report extends Timer {
       const st = (<VirtioNet>dev).stats;
       println("virtio-net stats: rx " + st.rxFrames.toString() + " frames, tx " + st.txFrames.toString() +
         " frames, tx dropped (queue full) " + st.txDroppedFull.toString() + ", rx errors " + st.rxErrors.toString() +
+        ", rx checksums completed/valid " + st.rxChecksumsCompleted.toString() + "/" + st.rxChecksumValid.toString() +
         ", interrupts " + st.interrupts.toString());
     }
     for (let i = 0; i < rngDevices.length; i++) {
@@ -212,6 +213,6 @@ export function main(args: string[]): void {
   const arp = arpRequest(dev.mac);
   let sent = 0;
   for (let i = 0; i < ARP_BURST; i++) if (dev.transmit(changetype<usize>(arp), arp.length, -1, 0)) sent++;
-  println("sent " + sent.toString() + "/" + ARP_BURST.toString() + " ARP requests, DHCPDISCOVER " + (ok ? "queued" : "dropped"));
+  println("sent " + sent.toString() + "/" + ARP_BURST.toString() + " ARP requests, " + (tapMode ? "UDP echo request " : "DHCPDISCOVER ") + (ok ? "queued" : "dropped"));
   new Report(sink).start(WAIT_MS * NS_PER_MS);
 }

@@ -27,10 +27,4 @@ while True:
     s.sendto(data, peer)
 ' &
 echo_pid=$!
-extra=""
-if [ "$machine" = microvm ]; then
-  # QEMU microvm announces virtio-mmio devices only with ACPI off, and makes them modern only when asked.
-  extra="--qemu-arg=-M --qemu-arg=acpi=off --qemu-arg=-global --qemu-arg=virtio-mmio.force-legacy=false"
-fi
-# shellcheck disable=SC2086
-ip netns exec "$ns" npx crust run test/apps/virtio-probe --tap vtap0 --machine "$machine" $extra -- tap
+ip netns exec "$ns" npx crust run test/apps/virtio-probe --tap vtap0 --machine "$machine" -- tap
