@@ -47,8 +47,12 @@ const VIRTIO_NET_HDR_F_NEEDS_CSUM: u8 = 1;
 const VIRTIO_NET_HDR_F_DATA_VALID: u8 = 2;
 const VIRTIO_NET_HDR_GSO_NONE: u8 = 0;
 
-// virtio 1.2 §5.1.6.3.1: without mergeable buffers or guest TSO/UFO,
-// receive buffers hold at least 1526 bytes of frame after the header.
+// IEEE 802.3 §3.1.1: destination, source, EtherType; the shortest frame we pass on.
+const ETHERNET_HEADER: i32 = 14;
+
+// virtio 1.2 §5.1.6.3.1: without mergeable buffers or guest TSO/UFO, receive
+// buffers of 1526 bytes suffice (header and a 1514-byte frame); ours hold a
+// 1526-byte frame after the header, room for an 802.1Q tag to spare.
 export const MAX_FRAME: i32 = 1526;
 const BUFFER_SIZE: i32 = NET_HDR_SIZE + MAX_FRAME;
 const BUFFER_STRIDE: usize = (<usize>BUFFER_SIZE + 15) & ~15;
@@ -199,7 +203,7 @@ export class VirtioNet extends NetDevice {
 
   private deliver(buf: usize, used: i32): void {
     const s = this.stats;
-    if (used < NET_HDR_SIZE + 14 || used > BUFFER_SIZE) { s.rxErrors++; return; } // 14: Ethernet header
+    if (used < NET_HDR_SIZE + ETHERNET_HEADER || used > BUFFER_SIZE) { s.rxErrors++; return; }
     const frame = buf + <usize>NET_HDR_SIZE;
     const len = used - NET_HDR_SIZE;
     const flags = load<u8>(buf + HDR_FLAGS);
@@ -232,7 +236,7 @@ export class VirtioNet extends NetDevice {
 
   transmit(frame: usize, len: i32, csumStart: i32, csumOffset: i32): bool {
     const s = this.stats;
-    if (len < 14 || len > MAX_FRAME) { s.txErrors++; return false; }
+    if (len < ETHERNET_HEADER || len > MAX_FRAME) { s.txErrors++; return false; }
     if (csumStart >= 0 && (csumOffset < 0 || csumStart + csumOffset + 2 > len)) { s.txErrors++; return false; }
     const txq = this.txq;
     let d = txq.reserve(1);
