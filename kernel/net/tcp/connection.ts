@@ -577,8 +577,8 @@ export class TcpConnection extends Stream {
   /** SND.UNA < SEG.ACK <= SND.MAX: new data (or our SYN/FIN) acknowledged. */
   private onNewAck(seg: TcpSegment, now: i64): void {
     const ack = seg.ack;
-    const acked = seqDiff(ack, this.sndUna);
-    // Free acknowledged bytes of the send buffer.
+    // Free acknowledged bytes of the send buffer (SYN and FIN take
+    // sequence space but are not data: congestion control counts data).
     const dataAcked = min(max(seqDiff(ack, this.bufSeq), 0), this.sendBuffer.length);
     if (dataAcked > 0) {
       this.sendBuffer.consume(dataAcked);
@@ -600,13 +600,13 @@ export class TcpConnection extends Stream {
       if (cc.coversRecovery(ack)) {
         cc.exitRecovery(flight);
       } else {
-        cc.onPartialAck(acked, this.sackOk);
+        cc.onPartialAck(dataAcked, this.sackOk);
         // RFC 6582 §3.2 step 5: retransmit the next hole at once. (With SACK
         // the pipe-driven output loop finds it.)
         if (!this.sackOk) this.retransmitAt(this.sndUna, now);
       }
     } else {
-      cc.onAck(acked);
+      if (dataAcked > 0) cc.onAck(dataAcked);
     }
 
     // RFC 6298 §5.2-5.3: restart the timer for what is still outstanding.

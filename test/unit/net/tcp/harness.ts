@@ -290,7 +290,7 @@ export class Harness {
     const sa = this.expect(SEG_SYN | SEG_ACK, "SYN-ACK");
     assert(sa.ack == peerIss + 1, "SYN-ACK acknowledges the SYN");
     const n = this.acceptor.streams.length;
-    const a = ack(peerIss + 1, sa.seq + 1);
+    const a = ack(peerIss + 1, sa.seq + 1).ports(synSeg.srcPort, synSeg.dstPort);
     if (synSeg.optTs) a.ts(synSeg.tsVal + 1, sa.seg.tsVal);
     this.inject(a);
     assert(this.acceptor.streams.length == n + 1, "accepted after the handshake");
