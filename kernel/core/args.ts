@@ -6,6 +6,7 @@
 import { cmdline } from "../boundary";
 
 const CMDLINE_MAX: usize = 4096;
+const VMM_APPENDED_OPTION = "virtio_mmio.device=";
 
 // Options in command-line order; a key may repeat (QEMU's microvm passes one
 // virtio_mmio.device= per device).
@@ -58,7 +59,17 @@ export function parseCommandLine(line: string): void {
     optionKeys.push(eq > 0 ? w.slice(0, eq) : w);
     optionValues.push(eq > 0 ? w.slice(eq + 1) : "");
   }
-  for (; i < words.length; i++) appArguments.push(words[i]);
+  for (; i < words.length; i++) {
+    const w = words[i];
+    // QEMU's microvm appends its own virtio_mmio.device= options to the end
+    // of the command line, after the app's words: they are kernel options.
+    if (w.startsWith(VMM_APPENDED_OPTION)) {
+      optionKeys.push(VMM_APPENDED_OPTION.slice(0, -1));
+      optionValues.push(w.slice(VMM_APPENDED_OPTION.length));
+    } else {
+      appArguments.push(w);
+    }
+  }
 }
 
 export function readPlatformCommandLine(): string {

@@ -9,7 +9,7 @@
 //    register.
 // Network devices join crust/dev/net's netDevices; entropy devices feed the
 // kernel's generator.
-import { kernelOptionAll, args } from "crust/core/args";
+import { kernelOptionAll } from "crust/core/args";
 import { netDevices } from "crust/dev/net";
 import * as log from "crust/core/log";
 import { mmio_read } from "crust/boundary";
@@ -49,20 +49,8 @@ class MmioEntry {
   gsi: u32 = 0;
 }
 
-/** Every announced entry. QEMU appends them to the end of the command line,
- *  which puts them after `--`, among the app's words; both places count. */
-function mmioEntries(): string[] {
-  const values = kernelOptionAll(MMIO_OPTION);
-  const prefix = MMIO_OPTION + "=";
-  const words = args();
-  for (let i = 0; i < words.length; i++) {
-    if (words[i].startsWith(prefix)) values.push(words[i].slice(prefix.length));
-  }
-  return values;
-}
-
 function startMmioDevices(): i32 {
-  const values = mmioEntries();
+  const values = kernelOptionAll(MMIO_OPTION);
   let started = 0;
   for (let i = 0; i < values.length; i++) {
     const e = parseMmioEntry(values[i]);
