@@ -16,7 +16,7 @@ import { Timer } from "../../core/timer";
 import { NS_PER_MS, NS_PER_S } from "../../core/clock";
 import { TcpContext, IPPROTO_TCP } from "./context";
 import { TcpSegment, SEG_FIN, SEG_SYN, SEG_RST, SEG_PSH, SEG_ACK } from "./segment";
-import { emitHeader, CHECKSUM_OFFSET, HEADER_LEN } from "./codec";
+import { emitHeader, CHECKSUM_OFFSET, MAX_HEADER_LEN } from "./codec";
 import { SendBuffer, ReassemblyBuffer } from "./buffer";
 import { RtoEstimator } from "./rto";
 import { NewReno, DUP_THRESH } from "./congestion";
@@ -379,7 +379,7 @@ export class TcpConnection extends Stream {
       this.rtoAt = NEVER;
     }
     // Data or FIN carried by the SYN.
-    if (seg.dataLen > 0 || seg.has(SEG_FIN)) {
+    if (seg.payloadLen > 0 || seg.has(SEG_FIN)) {
       seg.seq += 1;
       seg.flags &= ~SEG_SYN;
       if (this.state == TcpState.Established) this.processText(seg, now);
@@ -536,7 +536,7 @@ export class TcpConnection extends Stream {
     if (seqGt(ack, this.sndUna)) {
       this.onNewAck(seg, now);
       if (this.state == TcpState.Closed) return false;
-    } else if (ack == this.sndUna && this.sndMax != this.sndUna && seg.dataLen == 0 &&
+    } else if (ack == this.sndUna && this.sndMax != this.sndUna && seg.payloadLen == 0 &&
                !seg.has(SEG_SYN | SEG_FIN) && (segWnd == windowBefore || newSack) && !this.probing) {
       // RFC 5681 §2 duplicate ACK (with SACK, one that reports new data
       // counts too, RFC 6675 §2).
@@ -667,8 +667,8 @@ export class TcpConnection extends Stream {
     const st = this.state;
     const receiving = st == TcpState.Established || st == TcpState.FinWait1 || st == TcpState.FinWait2;
     let seq = seg.seq;
-    let data = seg.data;
-    let len = seg.dataLen;
+    let data = seg.payload;
+    let len = seg.payloadLen;
     let fin = seg.has(SEG_FIN);
     if (len == 0 && !fin) return;
     if (!receiving) {
@@ -987,7 +987,7 @@ export class TcpConnection extends Stream {
       seg.tsEcr = (flags & SEG_ACK) != 0 ? this.tsRecent : 0;
     }
     const buf = ctx.txBuffer(len);
-    const hlen = emitHeader(seg, buf);
+    const hlen = emitHeader(seg, buf, MAX_HEADER_LEN);
     if (len > 0) this.sendBuffer.read(dataOffset, buf + <usize>hlen, len);
     ctx.counters.segmentsOut++;
     if (!ctx.ip.send(this.remoteAddr, IPPROTO_TCP, buf, hlen + len, CHECKSUM_OFFSET)) ctx.counters.sendFailures++;

@@ -8,14 +8,12 @@ import { TcpCounters } from "./counters";
 import { TcpClock } from "./clock";
 import { IsnGenerator } from "./isn";
 import { TcpSegment } from "./segment";
-import { HEADER_LEN } from "./codec";
+import { HEADER_LEN, MAX_HEADER_LEN } from "./codec";
 import { TcpConnection } from "./connection";
 import { NS_PER_S } from "../../core/clock";
 
 /** IP protocol number of TCP. */
 export const IPPROTO_TCP: u8 = 6;
-/** Room for the largest TCP header (RFC 9293 §3.1: data offset 15 words). */
-const MAX_HEADER: i32 = 60;
 
 export abstract class TcpContext {
   readonly counters: TcpCounters = new TcpCounters();
@@ -38,8 +36,8 @@ export abstract class TcpContext {
 
   /** A buffer for a segment of up to `payload` data bytes. */
   txBuffer(payload: i32): usize {
-    const need = MAX_HEADER + payload;
-    if (this.tx.byteLength < need) this.tx = new ArrayBuffer(max(need, MAX_HEADER + 1500));
+    const need = MAX_HEADER_LEN + payload;
+    if (this.tx.byteLength < need) this.tx = new ArrayBuffer(max(need, MAX_HEADER_LEN + 1500));
     return changetype<usize>(this.tx);
   }
 

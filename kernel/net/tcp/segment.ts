@@ -1,43 +1,27 @@
-// A TCP segment as the state machine sees it: header fields, the options it
-// negotiates with, and where the data is. Built from received bytes by
-// parse() and turned into bytes by emit(); the state machine never touches
-// raw offsets. parse() never fails on bad input other than by returning false.
-import { SEG_SYN, SEG_FIN, SEG_RST } from "./flags";
-export { SEG_FIN, SEG_SYN, SEG_RST, SEG_PSH, SEG_ACK, SEG_URG } from "./flags";
+// A TCP segment as the state machine sees it: the wire layer's TcpRepr
+// (header fields, negotiated options, where the data is) plus the two things
+// the state machine asks of every segment: SEG.LEN, and a reset for reuse.
+import { TcpRepr, TCP_SYN, TCP_FIN, TCP_MAX_SACK_BLOCKS } from "../wire/tcp";
+export {
+  TCP_FIN as SEG_FIN, TCP_SYN as SEG_SYN, TCP_RST as SEG_RST, TCP_PSH as SEG_PSH,
+  TCP_ACK as SEG_ACK, TCP_URG as SEG_URG,
+} from "../wire/tcp";
 
-/** At most 4 SACK blocks fit the 40-byte option space (RFC 2018 §3). */
-export const MAX_SACK_BLOCKS: i32 = 4;
+export const MAX_SACK_BLOCKS: i32 = TCP_MAX_SACK_BLOCKS;
 
-export class TcpSegment {
-  srcPort: u16 = 0;
-  dstPort: u16 = 0;
-  seq: u32 = 0;
-  ack: u32 = 0;
-  flags: u8 = 0;
-  window: u16 = 0;
-  /** Options; mss 0 = absent, wscale -1 = absent. */
-  mss: u16 = 0;
-  wscale: i32 = -1;
-  sackPermitted: bool = false;
-  hasTimestamp: bool = false;
-  tsVal: u32 = 0;
-  tsEcr: u32 = 0;
-  sackCount: i32 = 0;
-  /** SACK blocks as start/end pairs. */
-  sack: StaticArray<u32> = new StaticArray<u32>(2 * MAX_SACK_BLOCKS);
-  /** The data: address and length (valid while the packet is). */
-  data: usize = 0;
-  dataLen: i32 = 0;
-
-  has(flag: u8): bool { return (this.flags & flag) != 0; }
-
+export class TcpSegment extends TcpRepr {
   /** SEG.LEN: data plus one for SYN and one for FIN (RFC 9293 §3.4). */
   get segLen(): u32 {
-    return <u32>this.dataLen + ((this.flags & SEG_SYN) != 0 ? 1 : 0) + ((this.flags & SEG_FIN) != 0 ? 1 : 0);
+    return <u32>this.payloadLen + ((this.flags & TCP_SYN) != 0 ? 1 : 0) + ((this.flags & TCP_FIN) != 0 ? 1 : 0);
   }
 
+  /** Clear everything but the ports, for building a segment. */
   reset(): void {
+    this.seq = 0;
+    this.ack = 0;
     this.flags = 0;
+    this.window = 0;
+    this.urgent = 0;
     this.mss = 0;
     this.wscale = -1;
     this.sackPermitted = false;
@@ -45,7 +29,7 @@ export class TcpSegment {
     this.tsVal = 0;
     this.tsEcr = 0;
     this.sackCount = 0;
-    this.data = 0;
-    this.dataLen = 0;
+    this.payload = 0;
+    this.payloadLen = 0;
   }
 }

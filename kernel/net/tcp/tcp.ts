@@ -23,7 +23,8 @@ import { TcpClock, KernelClock } from "./clock";
 import { TcpContext, IPPROTO_TCP } from "./context";
 import { TcpConnection, HalfOpenOwner } from "./connection";
 import { TcpSegment, SEG_FIN, SEG_SYN, SEG_RST, SEG_ACK } from "./segment";
-import { parseSegment, emitHeader, verifyChecksum, CHECKSUM_OFFSET, HEADER_LEN } from "./codec";
+import { parseSegment, emitHeader, CHECKSUM_OFFSET, MAX_HEADER_LEN } from "./codec";
+import { WireError } from "../wire/error";
 
 export { TcpConfig } from "./config";
 export { TcpCounters } from "./counters";
@@ -136,9 +137,9 @@ export class Tcp extends TransportProtocol {
     const c = this.stack.counters;
     const seg = this.seg;
     c.segmentsIn++;
-    if (len < HEADER_LEN) { c.dropMalformed++; return; }
-    if (!checksumVerified && !verifyChecksum(src, dst, payload, len)) { c.dropBadChecksum++; return; }
-    if (!parseSegment(payload, len, seg) || seg.srcPort == 0 || seg.dstPort == 0) { c.dropMalformed++; return; }
+    const err = parseSegment(payload, len, seg, src, dst, !checksumVerified);
+    if (err == WireError.BadChecksum) { c.dropBadChecksum++; return; }
+    if (err != WireError.Ok || seg.srcPort == 0 || seg.dstPort == 0) { c.dropMalformed++; return; }
     const k = tupleKey(src, seg.srcPort, seg.dstPort);
     if (this.connections.has(k)) {
       const conn = this.connections.get(k);
@@ -201,7 +202,7 @@ export class Tcp extends TransportProtocol {
     }
     out.window = 0;
     const buf = this.stack.txBuffer(0);
-    const hlen = emitHeader(out, buf);
+    const hlen = emitHeader(out, buf, MAX_HEADER_LEN);
     const c = this.stack.counters;
     c.segmentsOut++;
     c.resetsSent++;

@@ -37,11 +37,11 @@ export const MS: i64 = 1_000_000;
 export class Sent {
   seg: TcpSegment = new TcpSegment();
   constructor(public dst: u32, public bytes: ArrayBuffer, public checksumOffset: i32) {}
-  get payload(): string { return String.UTF8.decodeUnsafe(this.seg.data, <usize>this.seg.dataLen); }
+  get payload(): string { return String.UTF8.decodeUnsafe(this.seg.payload, <usize>this.seg.payloadLen); }
   get seq(): u32 { return this.seg.seq; }
   get ack(): u32 { return this.seg.ack; }
   get flags(): u8 { return this.seg.flags; }
-  get len(): i32 { return this.seg.dataLen; }
+  get len(): i32 { return this.seg.payloadLen; }
   get window(): u16 { return this.seg.window; }
 }
 
@@ -66,7 +66,7 @@ export class FakeIp extends IpLayer {
     const copy = new ArrayBuffer(len);
     memory.copy(changetype<usize>(copy), segment, <usize>len);
     const s = new Sent(dst, copy, checksumOffset);
-    assert(parseSegment(changetype<usize>(copy), len, s.seg), "the stack sent a well-formed segment");
+    assert(parseSegment(changetype<usize>(copy), len, s.seg) == 0, "the stack sent a well-formed segment");
     this.sent.push(s);
     return !this.failSends;
   }
@@ -125,7 +125,7 @@ export class Seg {
     const body = String.UTF8.encode(this.text);
     const buf = new ArrayBuffer(60 + body.byteLength);
     const p = changetype<usize>(buf);
-    const hlen = emitHeader(t, p);
+    const hlen = emitHeader(t, p, 60);
     memory.copy(p + <usize>hlen, changetype<usize>(body), <usize>body.byteLength);
     const len = hlen + body.byteLength;
     store<u16>(p + 16, bswap<u16>(internetChecksum(this.src, LOCAL, p, len)));
@@ -210,7 +210,7 @@ export function describe(s: TcpSegment): string {
   if (s.flags & SEG_PSH) f += "P";
   if (s.flags & SEG_ACK) f += ".";
   return f + " seq=" + s.seq.toString() + " ack=" + s.ack.toString() + " win=" + s.window.toString() +
-    " len=" + s.dataLen.toString() + (s.sackCount > 0 ? " sack=" + s.sackCount.toString() : "");
+    " len=" + s.payloadLen.toString() + (s.sackCount > 0 ? " sack=" + s.sackCount.toString() : "");
 }
 
 export class Harness {
@@ -326,10 +326,10 @@ export function main(args: string[]): void {
   // A segment survives emit -> parse with its options.
   const t = new TcpSegment();
   const s = syn(7).mss(1400).wscale(7).sackPerm().ts(11, 0).bytes();
-  assert(parseSegment(changetype<usize>(s), s.byteLength, t), "parse our own SYN");
+  assert(parseSegment(changetype<usize>(s), s.byteLength, t) == 0, "parse our own SYN");
   assert(t.seq == 7 && t.mss == 1400 && t.wscale == 7 && t.sackPermitted && t.hasTimestamp && t.tsVal == 11, "options round-trip");
   const k = ack(1, 2).sack(100, 200).sack(300, 400).ts(5, 6).bytes();
-  assert(parseSegment(changetype<usize>(k), k.byteLength, t), "parse SACK");
+  assert(parseSegment(changetype<usize>(k), k.byteLength, t) == 0, "parse SACK");
   assert(t.sackCount == 2 && t.sack[0] == 100 && t.sack[3] == 400 && t.tsEcr == 6, "SACK blocks round-trip");
   // A listener keeps its port; closing it leaves the harness clean.
   const h = new Harness();
