@@ -626,7 +626,7 @@ export class TcpConnection extends Stream {
       cc.enterRecovery(seqDiff(this.sndMax, this.sndUna), this.sndMax, this.sackOk);
       this.highRxt = this.sndUna;
       this.ctx.counters.fastRetransmits++;
-      this.retransmitAt(this.sndUna, now);
+      this.highRxt = this.sndUna + <u32>this.retransmitAt(this.sndUna, now);
     }
   }
 
@@ -798,7 +798,7 @@ export class TcpConnection extends Stream {
       if (this.cc.inRecovery && this.sackOk) this.outputSackRecovery(now);
       else {
         for (let i = 0; i < 1024; i++) {
-          if (!this.sendNext(now, this.cc.cwnd - seqDiff(this.sndNxt, this.sndUna))) break;
+          if (!this.sendNext(now, -1)) break;
         }
       }
     }
@@ -824,8 +824,10 @@ export class TcpConnection extends Stream {
     if (seqGt(this.sndNxt, this.sndMax)) this.sndMax = this.sndNxt;
   }
 
-  /** Send one segment starting at SND.NXT if the rules allow; cwndRoom is
-   *  what congestion control leaves. Returns true if a segment went out. */
+  /** Send one segment starting at SND.NXT if the rules allow. cwndRoom is
+   *  what congestion control leaves (in SACK recovery, cwnd - pipe), or -1:
+   *  cwnd less what is in flight below SND.NXT. Returns true if a segment
+   *  went out. */
   private sendNext(now: i64, cwndRoom: i32): bool {
     let nxt = this.sndNxt;
     if (this.sackOk && seqLt(nxt, this.sndMax)) {
@@ -833,6 +835,11 @@ export class TcpConnection extends Stream {
       nxt = this.scoreboard.skipSacked(nxt);
       if (seqGt(nxt, this.sndMax)) nxt = this.sndMax;
       this.sndNxt = nxt;
+    }
+    if (cwndRoom < 0) {
+      // SACKed bytes below SND.NXT have left the network.
+      const flight = seqDiff(nxt, this.sndUna) - (this.sackOk ? this.scoreboard.sackedIn(this.sndUna, nxt) : 0);
+      cwndRoom = this.cc.cwnd - flight;
     }
     const dataEnd = this.bufSeq + <u32>this.sendBuffer.length;
     const avail = max(seqDiff(dataEnd, nxt), 0);

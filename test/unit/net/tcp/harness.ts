@@ -16,7 +16,7 @@
 import "crust";
 import { IpLayer, TransportProtocol } from "crust/net/ip";
 import { Stream, StreamHandler, StreamAcceptor, CloseReason } from "crust/net/stream";
-import { Tcp, TcpConfig, ManualClock, TcpConnection } from "crust/net/tcp/tcp";
+import { Tcp, TcpConfig, ManualClock, TcpConnection, TcpListener } from "crust/net/tcp/tcp";
 import { TcpSegment, SEG_FIN, SEG_SYN, SEG_RST, SEG_PSH, SEG_ACK } from "crust/net/tcp/segment";
 import { parseSegment, emitHeader, verifyChecksum } from "crust/net/tcp/codec";
 
@@ -218,6 +218,7 @@ export class Harness {
   ip: FakeIp;
   tcp: Tcp;
   acceptor: Acceptor = new Acceptor();
+  listener: TcpListener | null = null;
 
   constructor(config: TcpConfig = testConfig()) {
     const clock = new ManualClock();
@@ -271,6 +272,24 @@ export class Harness {
   /** Let ms milliseconds pass, firing due timers. */
   advance(ms: i64): void { this.clock.advance(ms * MS); }
 
+  /** Listen on LOCAL_PORT with h.acceptor. */
+  listen(backlog: i32 = 128): TcpListener {
+    const l = this.tcp.listen(LOCAL_PORT, this.acceptor, backlog);
+    assert(l !== null, "listen");
+    this.listener = l;
+    return l!;
+  }
+
+  /** Abort what is left, stop listening, and check that nothing leaked. */
+  finish(what: string): void {
+    const all = this.tcp.allConnections();
+    for (let i = 0; i < all.length; i++) all[i].abort();
+    this.drain();
+    const l = this.listener;
+    if (l !== null) l.close();
+    this.checkClean(what);
+  }
+
   /** Everything closed, nothing left to keep the loop alive. */
   checkClean(what: string): void {
     assert(this.tcp.connectionCount == 0, what + ": connections left: " + this.tcp.connectionCount.toString());
@@ -284,7 +303,7 @@ export class Harness {
   /** Listen on LOCAL_PORT and complete a handshake from the peer (ISN
    *  peerIss, the given SYN options). Returns the stack's ISN. */
   passiveOpen(peerIss: u32, synSeg: Seg = syn(0).mss(1460)): u32 {
-    if (this.tcp.listenerCount == 0) assert(this.tcp.listen(LOCAL_PORT, this.acceptor) !== null, "listen");
+    if (this.tcp.listenerCount == 0) this.listen();
     synSeg.seq = peerIss;
     this.inject(synSeg);
     const sa = this.expect(SEG_SYN | SEG_ACK, "SYN-ACK");
