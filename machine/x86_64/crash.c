@@ -55,7 +55,7 @@ void backtrace(uint64_t rbp) {
 }
 
 void crash(int code, const char *what, uint64_t rbp) {
-  __asm__ volatile("cli");
+  interrupts_off();
   if (what) {
     kprintf("%s\nbacktrace:\n", what);
   }

@@ -1,7 +1,10 @@
 /* isr.S — interrupt and exception entry stubs (Intel SDM vol. 3 §6.12).
  * Each stub makes the stack look the same — vector and error code (0 when the
  * CPU pushes none) on top of the CPU's frame — saves the general registers and
- * calls trap_dispatch(struct trap_frame *) in trap.c. */
+ * calls trap_dispatch(struct trap_frame *) in trap.c. A platform whose
+ * hypervisor pushes more than the CPU would (Xen PV: %rcx and %r11 on top)
+ * undoes that first, in TRAP_ENTRY_PROLOGUE (platform.h). */
+#include "platform.h"
 
 .macro SAVE_AND_DISPATCH
   pushq %rax; pushq %rbx; pushq %rcx; pushq %rdx
@@ -29,6 +32,7 @@
   .section .text
   .p2align 4
 1:
+  TRAP_ENTRY_PROLOGUE
   .if (\n == 8 || (\n >= 10 && \n <= 14) || \n == 17 || \n == 21 || \n == 29 || \n == 30)
   .else
   pushq $0

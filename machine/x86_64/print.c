@@ -3,7 +3,7 @@
  * modifiers that those reports use; anything else is printed verbatim. */
 #include "machine.h"
 
-static void put(const char *s, size_t n) { serial_write(s, n); }
+static void put(const char *s, size_t n) { console_write(s, n); }
 
 static void put_uint(uint64_t v, unsigned base, int width, char pad) {
   char buf[24];

@@ -19,8 +19,7 @@ static const char *const exception_names[32] = {
     "#SX security", "reserved"};
 
 static void report_exception(const struct trap_frame *f) {
-  uint64_t cr2;
-  __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+  uint64_t cr2 = fault_address();
   kprintf("\ncrust: CPU exception %u (%s), error code 0x%lx\n", (unsigned)f->vector,
           exception_names[f->vector], f->error);
   if (f->vector == 14)

@@ -6,17 +6,19 @@ import { resolveApp, TARGETS, type Target } from "./project.js";
 import { runDebug } from "./run/debug.js";
 import { parseImpairment, type Impairment } from "./run/hostnet.js";
 import { runNode } from "./run/node.js";
+import { runXen } from "./xen/run.js";
 import { guestCommandLine, MACHINES, runInteractive, type Machine, type PortForward } from "./run/qemu.js";
 
 const USAGE = `usage:
-  npx crust build <app> [--target qemu|node] [--debug]
+  npx crust build <app> [--target qemu|node|xen] [--debug]
   npx crust run <app> [options] [-- ARGS...]
   npx crust debug <app> [options] [-- ARGS...]   (qemu target under gdb, stopped at main)
 
 <app> is a folder with index.ts, or a single .ts file.
 
 run options:
-  --target qemu|node     where to run (default qemu)
+  --target qemu|node|xen where to run (default qemu; xen: a PV guest in real
+                         Xen nested under QEMU, see README)
   --debug                unoptimized build
   -m, --memory SIZE      guest memory, e.g. 8M, 64M, 1G (default 64M)
   --machine TYPE         microvm (default), q35 or pc
@@ -169,6 +171,9 @@ async function command(argv: string[]): Promise<number> {
   if (p.command === "debug") {
     const app = resolveApp(p.app);
     return runDebug({ debugElf: built.debugImage!, appName: app.name, qemu, commands: p.gdbCommands, batch: p.batch });
+  }
+  if (p.target === "xen") {
+    return runXen({ image: built.image, name: resolveApp(p.app).name, memoryMiB: parseInt(p.memory, 10), cmdline }, log);
   }
   if (p.target === "node") {
     if (p.net === "user") throw new UsageError("the node target has no user networking: use --tap NAME");

@@ -18,7 +18,7 @@ export const KERNEL_DIR = join(REPO, "kernel");
 export const TARGETS_DIR = join(REPO, "targets");
 export const MACHINE_DIR = join(REPO, "machine/x86_64");
 
-export const TARGETS = ["qemu", "node"] as const;
+export const TARGETS = ["qemu", "node", "xen"] as const;
 export type Target = (typeof TARGETS)[number];
 
 export interface App {

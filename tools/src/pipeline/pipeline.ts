@@ -11,6 +11,7 @@ import { ASSETS_FOLDER, assetsSource } from "./assets.js";
 import { entrySource } from "./glue.js";
 import { ksymsBlob } from "./ksyms.js";
 import { Fingerprint, StepRunner } from "./steps.js";
+import { xlConfig } from "../xen/config.js";
 
 export interface BuildOptions {
   target: Target;
@@ -26,11 +27,15 @@ export interface BuildResult {
   dir: string;
 }
 
+/** The machine layer's platform folder for each target: machine/x86_64/<p>
+ *  next to the files all platforms share. */
+const MACHINE_PLATFORM = { qemu: "pvh", xen: "xen" } as const;
+
 const isTs = (n: string) => n.endsWith(".ts");
 const isMachineSource = (n: string) => /\.(c|h|S|ld)$/.test(n);
 
 /** Flags for the freestanding x86-64 machine layer and the wasm2c output. */
-function clangFlags(debug: boolean, includeDir: string): string[] {
+function clangFlags(debug: boolean, includeDir: string, platformDir: string): string[] {
   return [
     "--target=x86_64-unknown-none-elf",
     "-ffreestanding", "-nostdlib", "-fno-pic", "-fno-pie", "-fno-stack-protector",
@@ -39,7 +44,7 @@ function clangFlags(debug: boolean, includeDir: string): string[] {
     "-fno-asynchronous-unwind-tables",
     debug ? "-O0" : "-Os",
     "-g",
-    `-I${join(MACHINE_DIR, "include")}`, `-I${MACHINE_DIR}`, `-I${includeDir}`,
+    `-I${join(MACHINE_DIR, "include")}`, `-I${platformDir}`, `-I${MACHINE_DIR}`, `-I${includeDir}`,
     // Bounds checks in the generated code instead of signal handlers (there
     // are none); the call-depth limit matches the 512 KiB boot stack.
     "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0",
@@ -132,21 +137,23 @@ export async function build(app: App, opts: BuildOptions): Promise<BuildResult> 
     mustExec("wasm2c", wasm2c, [wasm, "-n", "kernel", "-o", kernelC]),
   );
 
-  const flags = clangFlags(opts.debug, dir);
+  const platformDir = join(MACHINE_DIR, MACHINE_PLATFORM[opts.target]);
+  const flags = clangFlags(opts.debug, dir, platformDir);
   const kernelObj = join(dir, "kernel.o");
   await steps.run("clang", new Fingerprint().add(...flags).file(kernelC).digest(), [kernelObj], () =>
     mustExec("clang", clang, [...flags, "-w", "-c", kernelC, "-o", kernelObj]),
   );
 
-  const machineSources = readdirSync(MACHINE_DIR).filter((f) => f.endsWith(".c") || f.endsWith(".S"));
+  const isCompiled = (f: string) => f.endsWith(".c") || f.endsWith(".S");
+  const machineSources = [MACHINE_DIR, platformDir].flatMap((d) => readdirSync(d).filter(isCompiled).map((f) => join(d, f)));
   const objDir = join(dir, "machine");
   mkdirSync(objDir, { recursive: true });
-  const machineObjs = machineSources.map((f) => join(objDir, `${f}.o`));
+  const machineObjs = machineSources.map((f) => join(objDir, `${relative(MACHINE_DIR, f).replace(/\//g, "_")}.o`));
   const machinePrint = new Fingerprint().add(...flags).tree(MACHINE_DIR, isMachineSource).file(join(dir, "kernel.h"));
   await steps.run("machine", machinePrint.digest(), machineObjs, async () => {
     await Promise.all(
       machineSources.map((f, i) =>
-        mustExec(`clang ${f}`, clang, [...flags, "-Wall", "-Werror", "-c", join(MACHINE_DIR, f), "-o", machineObjs[i]]),
+        mustExec(`clang ${relative(MACHINE_DIR, f)}`, clang, [...flags, "-Wall", "-Werror", "-c", f, "-o", machineObjs[i]]),
       ),
     );
   });
@@ -174,5 +181,6 @@ export async function build(app: App, opts: BuildOptions): Promise<BuildResult> 
     await link(elf, true);
     await link(debugElf, false); // same addresses, now with the table too
   });
+  if (opts.target === "xen") writeFileSync(join(dir, "crust.xl"), xlConfig(app.name));
   return { image: elf, debugImage: debugElf, dir };
 }

@@ -31,7 +31,7 @@ static void serial_putc(char c) {
   outb(COM1, (uint8_t)c);
 }
 
-void serial_write(const char *s, size_t n) {
+void console_write(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     if (s[i] == '\n') serial_putc('\r');
     serial_putc(s[i]);

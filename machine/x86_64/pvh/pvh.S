@@ -17,12 +17,12 @@
   .long 4                      /* descsz */
   .long XEN_ELFNOTE_PHYS32_ENTRY
   .asciz "Xen"
-  .long _pvh_start
+  .long _start
 
 .section .text.boot, "ax"
 .code32
-.globl _pvh_start
-_pvh_start:
+.globl _start
+_start:
   cli
   /* Time stamp of entry, for the guest-side boot time. */
   rdtsc
@@ -90,11 +90,6 @@ boot_gdt_ptr:
   .word boot_gdt_end - boot_gdt - 1
   .long boot_gdt
 
-.globl tsc_at_entry
-.p2align 3
-tsc_at_entry:
-  .quad 0
-
 /* The boot page tables (zero-filled: .bss) and the boot stack, with an
  * unmapped guard page below it (see paging.c). */
 .section .bss
@@ -105,8 +100,3 @@ boot_pdpt:
   .skip PAGE_SIZE
 boot_pd:
   .skip PAGE_SIZE
-.globl stack_guard, boot_stack_top
-stack_guard:
-  .skip PAGE_SIZE
-  .skip BOOT_STACK_SIZE
-boot_stack_top:

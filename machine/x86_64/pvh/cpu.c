@@ -79,3 +79,11 @@ void cpu_init(void) {
   load_gdt();
   load_idt();
 }
+
+void interrupts_off(void) { __asm__ volatile("cli"); }
+
+uint64_t fault_address(void) {
+  uint64_t cr2;
+  __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+  return cr2;
+}

@@ -1,0 +1,131 @@
+/* memory.c — the guest's memory under Xen PV: frame numbers, the shared info
+ * page, and the mapping of all RAM for the wasm linear memory.
+ *
+ * Xen's domain builder maps only the bootstrap region (the image, the P2M
+ * list, start_info, the ring pages, the page tables, a stack and at least
+ * 512 KiB of padding, ending on a 4 MiB boundary: xen.h, "start of day"
+ * layout). The linear memory starts right after it and must reach the last
+ * page of the domain, so the rest is mapped here. A PV guest's page tables
+ * are read-only to it: each new table page is filled through a scratch
+ * mapping, unmapped, and then hooked into its parent with mmu_update, which
+ * is when Xen validates it (xen.h, HYPERVISOR_mmu_update). The table pages
+ * come from the top of RAM and are never mapped, so the linear memory ends
+ * below them. Virtual address = pseudo-physical address throughout. */
+#include "layout.h"
+#include "machine.h"
+
+#define PTE_USER (1ull << 2)
+#define PTE_ACCESSED (1ull << 5)
+#define PTE_DIRTY (1ull << 6)
+#define PTE_NX (1ull << 63)
+#define PTE_FRAME 0x000ffffffffff000ull
+#define DATA_PTE (PTE_P | PTE_W | PTE_USER | PTE_ACCESSED | PTE_DIRTY | PTE_NX)
+#define TABLE_PTE (PTE_P | PTE_W | PTE_USER | PTE_ACCESSED)
+#define TWO_MB (2ull << 20)
+#define GIB (1ull << 30)
+
+extern char stack_guard[];
+
+volatile struct shared_info *shared_info;
+static char shared_info_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static char scratch_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint64_t linear_base, linear_end, next_table_pfn;
+
+uint64_t pfn_to_mfn(uint64_t pfn) { return ((const uint64_t *)start_info->mfn_list)[pfn]; }
+static uint64_t mfn_to_pfn(uint64_t mfn) { return ((const uint64_t *)MACH2PHYS_VIRT_START)[mfn]; }
+void *mfn_to_virt(uint64_t mfn) { return (void *)(mfn_to_pfn(mfn) * PAGE_SIZE); }
+static uint64_t entry_mfn(uint64_t e) { return (e & PTE_FRAME) / PAGE_SIZE; }
+static unsigned table_index(uint64_t va, int level) { return (va >> (12 + 9 * (level - 1))) & 511; }
+static uint64_t data_pte(uint64_t va) { return pfn_to_mfn(va / PAGE_SIZE) * PAGE_SIZE | DATA_PTE; }
+
+static NORETURN void refused(const char *what, long rc) {
+  kprintf("crust: Xen refused %s (error %d)\n", what, (int)rc);
+  power_off(EXIT_PANIC);
+}
+
+/* HYPERVISOR_update_va_mapping: one page of the current address space. */
+static void map_page(const void *va, uint64_t pte) {
+  long rc = hypercall(__HYPERVISOR_update_va_mapping, (uint64_t)va, pte, UVMF_INVLPG, 0);
+  if (rc) refused("a page mapping", rc);
+}
+
+static void set_table_entry(uint64_t table_mfn, unsigned index, uint64_t value) {
+  struct mmu_update u = {table_mfn * PAGE_SIZE + index * 8 + MMU_NORMAL_PT_UPDATE, value};
+  long rc = hypercall(__HYPERVISOR_mmu_update, (uint64_t)&u, 1, 0, DOMID_SELF);
+  if (rc) refused("a page-table update", rc);
+}
+
+void shared_info_init(void) {
+  map_page(shared_info_page, start_info->shared_info | DATA_PTE);
+  shared_info = (volatile struct shared_info *)shared_info_page;
+  shared_info->vcpu_info[0].evtchn_upcall_mask = 1; /* no upcalls: see time.c */
+}
+
+/* Is va mapped by the bootstrap tables? (They are all mapped, so readable.) */
+static bool boot_mapped(uint64_t va) {
+  uint64_t e = ((const uint64_t *)start_info->pt_base)[table_index(va, 4)];
+  for (int level = 3; level >= 1 && (e & PTE_P); level--)
+    e = ((const uint64_t *)mfn_to_virt(entry_mfn(e)))[table_index(va, level)];
+  return e & PTE_P;
+}
+
+/* A new page table from the reserve at the top of RAM, filled with the data
+ * mappings of [from, to) (an empty table when from == to). */
+static uint64_t new_table(uint64_t chunk, uint64_t from, uint64_t to) {
+  uint64_t mfn = pfn_to_mfn(next_table_pfn++);
+  uint64_t *t = (uint64_t *)scratch_page;
+  map_page(scratch_page, mfn * PAGE_SIZE | DATA_PTE);
+  memset(t, 0, PAGE_SIZE);
+  for (uint64_t va = from; va < to; va += PAGE_SIZE) t[(va - chunk) / PAGE_SIZE] = data_pte(va);
+  map_page(scratch_page, data_pte((uint64_t)scratch_page)); /* no writable mapping is left */
+  return mfn;
+}
+
+/* Map [from, to) in 2 MiB chunks, in the 1 GiB region at gib. */
+static void map_region(uint64_t l3_mfn, const uint64_t *l3, uint64_t gib, uint64_t from, uint64_t to) {
+  unsigned i3 = table_index(gib, 3);
+  const uint64_t *l2 = NULL; /* readable only if it is a bootstrap table */
+  uint64_t l2_mfn;
+  if (l3[i3] & PTE_P) {
+    l2_mfn = entry_mfn(l3[i3]);
+    l2 = mfn_to_virt(l2_mfn);
+  } else {
+    l2_mfn = new_table(gib, gib, gib);
+    set_table_entry(l3_mfn, i3, l2_mfn * PAGE_SIZE | TABLE_PTE);
+  }
+  for (uint64_t chunk = from & ~(TWO_MB - 1); chunk < to; chunk += TWO_MB) {
+    uint64_t lo = chunk > from ? chunk : from, hi = chunk + TWO_MB < to ? chunk + TWO_MB : to;
+    unsigned i2 = table_index(chunk, 2);
+    if (l2 && (l2[i2] & PTE_P)) { /* a bootstrap L1: add the pages it lacks */
+      const uint64_t *l1 = mfn_to_virt(entry_mfn(l2[i2]));
+      for (uint64_t va = lo; va < hi; va += PAGE_SIZE)
+        if (!(l1[table_index(va, 1)] & PTE_P)) set_table_entry(entry_mfn(l2[i2]), table_index(va, 1), data_pte(va));
+    } else {
+      set_table_entry(l2_mfn, i2, new_table(chunk, lo, hi) * PAGE_SIZE | TABLE_PTE);
+    }
+  }
+}
+
+void memory_init(void) {
+  uint64_t ram_end = start_info->nr_pages * PAGE_SIZE;
+  uint64_t boot_end = start_info->pt_base + start_info->nr_pt_frames * PAGE_SIZE;
+  while (boot_end < ram_end && boot_mapped(boot_end)) boot_end += PAGE_SIZE;
+  /* The reserve: one L1 per 2 MiB chunk to map, one L2 per GiB, rounded up. */
+  uint64_t reserve = (ram_end - (boot_end & ~(TWO_MB - 1))) / TWO_MB + ram_end / GIB + 2;
+  linear_base = linear_end = boot_end;
+  if (boot_end / PAGE_SIZE + reserve < start_info->nr_pages) {
+    next_table_pfn = start_info->nr_pages - reserve;
+    linear_end = next_table_pfn * PAGE_SIZE;
+    const uint64_t *l4 = (const uint64_t *)start_info->pt_base;
+    uint64_t l3_mfn = entry_mfn(l4[0]); /* the bootstrap region is in the first 512 GiB */
+    for (uint64_t gib = boot_end & ~(GIB - 1); gib < linear_end; gib += GIB)
+      map_region(l3_mfn, mfn_to_virt(l3_mfn), gib, gib > boot_end ? gib : boot_end,
+                 gib + GIB < linear_end ? gib + GIB : linear_end);
+  }
+  /* Null pointers and stack overflows fault instead of reading or writing. */
+  map_page(0, 0);
+  map_page(stack_guard, 0);
+}
+
+uint64_t linear_memory_base(void) { return linear_base; }
+uint64_t linear_memory_limit(void) { return linear_end - linear_base; }

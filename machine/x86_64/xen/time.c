@@ -1,0 +1,79 @@
+/* time.c — clocks from Xen's shared info page, and the only place the guest
+ * sleeps (xen/include/public/xen.h, struct vcpu_time_info and the wall
+ * clock fields of struct shared_info).
+ *  - Xen's system time: nanoseconds since the host booted, extrapolated from
+ *    the TSC with the scale Xen publishes; the monotonic clock counts it from
+ *    the first instruction of this guest (entry.S's TSC stamp).
+ *  - Wall clock: the Unix time of system time 0, plus system time.
+ *  - wait(deadline): SCHEDOP_poll with a timeout (sched.h). Event delivery
+ *    stays masked for good — this guest has no upcall handler — and poll
+ *    sleeps with it masked; any event channel that fires wakes it early, as
+ *    an interrupt ends the PVH platform's halt. */
+#include "machine.h"
+
+#define NSEC 1000000000ull
+
+static volatile struct vcpu_time_info *vt;
+static uint64_t system_time_at_entry;
+
+static inline void read_barrier(void) { __atomic_thread_fence(__ATOMIC_ACQUIRE); }
+
+static uint64_t scale_tsc(uint64_t ticks, uint32_t mul, int8_t shift) {
+  ticks = shift < 0 ? ticks >> -shift : ticks << shift;
+  return (uint64_t)(((unsigned __int128)ticks * mul) >> 32);
+}
+
+/* Xen's system time at TSC value tsc (at or after the last time update). */
+static uint64_t system_time_at(uint64_t tsc, bool now) {
+  uint32_t version;
+  uint64_t t;
+  do {
+    version = vt->version;
+    read_barrier();
+    if (now) tsc = rdtsc();
+    uint64_t base = vt->tsc_timestamp;
+    uint64_t delta = tsc > base ? tsc - base : 0;
+    t = vt->system_time + scale_tsc(delta, vt->tsc_to_system_mul, vt->tsc_shift);
+    read_barrier();
+  } while ((version & 1) || version != vt->version);
+  return t;
+}
+
+void time_init(void) {
+  vt = &shared_info->vcpu_info[0].time;
+  uint64_t tsc = rdtsc(), now = system_time_at(0, true);
+  uint64_t since_entry = scale_tsc(tsc - tsc_at_entry, vt->tsc_to_system_mul, vt->tsc_shift);
+  system_time_at_entry = now > since_entry ? now - since_entry : 0;
+}
+
+uint64_t monotonic_ns(void) { return system_time_at(0, true) - system_time_at_entry; }
+
+int64_t wall_ns(void) {
+  uint32_t version;
+  uint64_t sec, nsec;
+  do {
+    version = shared_info->wc_version;
+    read_barrier();
+    sec = shared_info->wc_sec | (uint64_t)shared_info->wc_sec_hi << 32;
+    nsec = shared_info->wc_nsec;
+    read_barrier();
+  } while ((version & 1) || version != shared_info->wc_version);
+  return (int64_t)(sec * NSEC + nsec + system_time_at(0, true));
+}
+
+/* Sleep until event channel port fires (none: any event) or the deadline.
+ * The port's pending bit is cleared first, so the caller rechecks its
+ * condition after each return. */
+void wait_for_event(int port, uint64_t deadline_ns) {
+  uint32_t p = (uint32_t)port;
+  if (port >= 0) __atomic_fetch_and(&shared_info->evtchn_pending[p / 64], ~(1ull << (p % 64)), __ATOMIC_SEQ_CST);
+  if (deadline_ns <= monotonic_ns()) return;
+  struct sched_poll poll = {
+      .ports = port >= 0 ? &p : NULL,
+      .nr_ports = port >= 0 ? 1 : 0,
+      .timeout = deadline_ns >= INT64_MAX ? 0 : deadline_ns + system_time_at_entry, /* 0: none */
+  };
+  sched_op(SCHEDOP_poll, &poll);
+}
+
+void wait_until(uint64_t deadline_ns) { wait_for_event(-1, deadline_ns); }

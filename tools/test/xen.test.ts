@@ -1,0 +1,77 @@
+// The xen target in real Xen: Xen 4.17 and a Debian dom0 nested under QEMU
+// TCG (the rig, tools/src/xen/rig.ts) run the PV images with xl. One rig boot
+// runs all the guests of the first test, one after another, because a boot
+// costs about a minute; the second test goes through `crust run` as a user
+// would. The rig is built on first use (a few minutes, as root), then cached.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { resolveApp } from "../src/project.js";
+import { rigDir } from "../src/xen/rig.js";
+import { runGuests, type XenGuest } from "../src/xen/run.js";
+import { consoleText, crust, REPO } from "./harness.js";
+
+const EXIT_PANIC = 100;
+const EXIT_WASM_TRAP = 101;
+
+const rigReady = existsSync(join(rigDir(), "VERSION"));
+const skip = !rigReady && process.getuid?.() !== 0 ? "the Xen rig is not built and building it needs root" : false;
+
+async function buildXen(app: string): Promise<string> {
+  const r = await crust(["build", app, "--target", "xen"]);
+  assert.equal(r.code, 0, r.stderr);
+  const dir = resolveApp(join(REPO, app)).buildDir("xen");
+  assert.ok(existsSync(join(dir, "crust.xl")), "crust.xl is written beside the image");
+  return join(dir, "crust.elf");
+}
+
+interface Case {
+  app: string;
+  args: string;
+  expect: RegExp[];
+  reason: string;
+  code: number;
+}
+
+const cases: Case[] = [
+  { app: "examples/hello", args: "", reason: "poweroff", code: 0,
+    expect: [/^Hello from Crust!$/m, /^woke after (\d+)\.\d{3} ms$/m] },
+  { app: "examples/calc", args: "'2*(3+4)'", reason: "poweroff", code: 0, expect: [/^2\*\(3\+4\) = 14$/m] },
+  // Any exit code but 0 is a crash for the toolstack; the code is in xenstore.
+  { app: "examples/calc", args: "'2*(3+'", reason: "crash", code: 1, expect: [/error: .*position/i] },
+  { app: "test/apps/crash.ts", args: "unreachable", reason: "crash", code: EXIT_WASM_TRAP,
+    expect: [/wasm trap: unreachable executed/, /backtrace:\n\s+[0-9a-f]{16} \S+\+0x/, /kernel_run\+0x/] },
+];
+const present = cases.filter((c) => existsSync(join(REPO, c.app)));
+
+describe("xen target", { skip }, () => {
+  test("hello, calc and a crash as PV guests: console ring, shutdown reason, exit code", { timeout: 900_000 }, async () => {
+    const images = new Map<string, string>();
+    for (const c of present) if (!images.has(c.app)) images.set(c.app, await buildXen(c.app));
+    const guests: XenGuest[] = present.map((c) => ({
+      image: images.get(c.app)!, name: resolveApp(join(REPO, c.app)).name, memoryMiB: 32, cmdline: `-- ${c.args}`,
+    }));
+    const t0 = performance.now();
+    const results = await runGuests(guests);
+    const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+    const first = results.map((r) => r.firstOutputS).join(", ");
+    process.stderr.write(`xen rig: ${guests.length} guests in ${seconds} s; xl create -> first console output: ${first} s\n`);
+    present.forEach((c, i) => {
+      const r = results[i];
+      for (const e of c.expect) assert.match(r.console, e, `${c.app} ${c.args}:\n${r.console}`);
+      assert.deepEqual([r.reason, r.code], [c.reason, c.code], `${c.app} ${c.args}: shutdown reason and exit code`);
+      const woke = /^woke after (\d+)\./m.exec(r.console);
+      if (woke) assert.ok(Number(woke[1]) >= 100, "a 100 ms timer never fires early");
+    });
+  });
+
+  test("crust run --target xen shows the console and exits with the guest's code", { timeout: 900_000 }, async () => {
+    const r = await crust(["run", "test/apps/crash.ts", "--target", "xen", "-m", "32M", "--", "panic"], { timeoutMs: 600_000 });
+    const out = consoleText(r);
+    assert.equal(r.code, EXIT_PANIC, `${out}\n${r.stderr}`);
+    assert.match(out, /panic: the impossible happened at test\/apps\/crash\.ts:\d+:\d+/);
+    assert.doesNotMatch(out, /^\(XEN\)/m, "only the guest's console reaches stdout");
+    assert.match(r.stderr, /domain shut down: crash/);
+  });
+});
