@@ -2,7 +2,7 @@
 // IpLayer (ip.ts) for the transports above it.
 // Receive: the header is validated (version, lengths, header checksum), then
 // the packet goes to the transport registered for its protocol if it is
-// addressed to us (our address, a broadcast, or anything while we have no
+// addressed to us (our address, a broadcast, or any UDP while we have no
 // address yet, so that a DHCP offer sent to the offered address arrives).
 // Every drop is counted by reason; options are accepted and ignored.
 // Fragments are DROPPED and counted (IpFragment): no reassembly. Every peer
@@ -85,7 +85,11 @@ export class Ipv4 extends IpLayer {
     if (r.src == IPV4_BROADCAST || isMulticast(r.src)) { c.inc(NetCounter.IpBadSource); return; }
     const iface = this.iface;
     const broadcast = iface.isBroadcast(r.dst);
-    if (r.dst != iface.address && !broadcast && iface.address != 0) { c.inc(NetCounter.IpNotForUs); return; }
+    // Without an address, only UDP (a DHCP offer to the offered address) is
+    // taken: answering a server's ping of that address would make it think
+    // the address is in use (RFC 2131 §2.2).
+    const forUs = iface.address != 0 ? r.dst == iface.address : r.protocol == IP_PROTOCOL_UDP;
+    if (!forUs && !broadcast) { c.inc(NetCounter.IpNotForUs); return; }
     const handler = this.handlers[r.protocol];
     if (handler === null) { c.inc(NetCounter.IpUnknownProtocol); return; }
     const cur = this.current;

@@ -168,7 +168,17 @@ function sendPath(): void {
   assert(s.length == 1 && s[0].bytes[0] == 0xff && be32(s[0].bytes, 26) == 0, "from 0.0.0.0 to ff:ff:ff:ff:ff:ff");
 }
 
+function unconfigured(): void {
+  // Before DHCP finishes, only UDP is taken (a unicast offer); a server's ping
+  // of the address it is about to offer must go unanswered.
+  const t = new TestNet();
+  t.dev.inject(hex(PING));
+  assert(t.dev.take().length == 0, "no echo reply without an address");
+  assert(t.net.counters.get(NetCounter.IpNotForUs) == 1, "counted");
+}
+
 export function main(args: string[]): void {
+  unconfigured();
   ping();
   fragmentsDropped();
   malformedCounted();
