@@ -15,6 +15,20 @@ export class Asset {
     /** Quoted, e.g. "\"3f2a9c01d4e5b6a7\"" (RFC 9110 §8.8.3). */
     public etag: string,
   ) {}
+
+  private cached: Uint8Array | null = null;
+
+  /** The bytes as a Uint8Array, made on first use and kept: the APIs that
+   *  send bytes take managed arrays, and static data has no object header. */
+  bytes(): Uint8Array {
+    let b = this.cached;
+    if (b === null) {
+      b = new Uint8Array(this.length);
+      memory.copy(b.dataStart, this.data, <usize>this.length);
+      this.cached = b;
+    }
+    return b;
+  }
 }
 
 const byPath = new Map<string, Asset>();
