@@ -4,7 +4,7 @@
 // only fails if the buffer is too small.
 import { ByteView } from "./bytes";
 import { WireError } from "./error";
-import { ETHERTYPE_IPV4 } from "./ethernet";
+import { ETHERNET_ADDR_LEN, ETHERTYPE_IPV4 } from "./ethernet";
 
 /** RFC 826 "Packet format" with 6-byte hardware and 4-byte protocol addresses. */
 export const ARP_PACKET_LEN: i32 = 28;
@@ -14,7 +14,7 @@ export const ARP_HARDWARE_ETHERNET: u16 = 1;
 export const ARP_REQUEST: u16 = 1;
 export const ARP_REPLY: u16 = 2;
 
-const ETHERNET_ADDR_LEN: u8 = 6;
+/** ar$pln for IPv4. */
 const IPV4_ADDR_LEN: u8 = 4;
 
 /** A view of an ARP packet (Ethernet/IPv4 field layout). */

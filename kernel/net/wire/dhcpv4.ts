@@ -12,6 +12,7 @@
 // only fails if the buffer is too small.
 import { ByteView } from "./bytes";
 import { WireError } from "./error";
+import { ETHERNET_ADDR_LEN } from "./ethernet";
 
 export const DHCP_SERVER_PORT: u16 = 67; // RFC 2131 §4.1
 export const DHCP_CLIENT_PORT: u16 = 68;
@@ -147,7 +148,7 @@ export class DhcpRepr {
     if (packet.magicCookie() != DHCP_MAGIC_COOKIE) return WireError.Unsupported; // plain BOOTP
     const op = packet.op();
     if (op != BOOTREQUEST && op != BOOTREPLY) return WireError.Malformed;
-    if (packet.hardwareType() != DHCP_HTYPE_ETHERNET || packet.hardwareLen() != 6) return WireError.Unsupported;
+    if (packet.hardwareType() != DHCP_HTYPE_ETHERNET || packet.hardwareLen() != ETHERNET_ADDR_LEN) return WireError.Unsupported;
     this.op = op;
     this.xid = packet.xid();
     this.secs = packet.secs();
@@ -192,7 +193,7 @@ export class DhcpRepr {
     if (packet.len < DHCP_OPTIONS_OFFSET + this.optionsLen()) return WireError.NoRoom;
     packet.fill(0, packet.len, 0); // hops, sname, file and the pad are zero
     packet.setOp(this.op);
-    packet.setHardware(DHCP_HTYPE_ETHERNET, 6);
+    packet.setHardware(DHCP_HTYPE_ETHERNET, ETHERNET_ADDR_LEN);
     packet.setXid(this.xid);
     packet.setSecs(this.secs);
     packet.setFlags(this.broadcast ? DHCP_FLAG_BROADCAST : 0);

@@ -10,7 +10,7 @@
 // (as dnsmasq does), so such replies re-emit byte for byte.
 // Accessors never read outside the message; parse() never traps and keeps
 // at most DNS_MAX_RECORDS answers; emit() only fails if the buffer is too
-// small or a name is invalid.
+// small or a name or record cannot be encoded.
 import { ByteView } from "./bytes";
 import { WireError } from "./error";
 
@@ -49,8 +49,10 @@ export const DNS_TYPE_CNAME: u16 = 5;
 export const DNS_TYPE_AAAA: u16 = 28;
 export const DNS_CLASS_IN: u16 = 1;
 
-/** The top two bits of a length byte mark a compression pointer (§4.1.4). */
+/** The top two bits of a length byte mark a compression pointer, whose
+ *  other 14 bits are an offset from the start of the message (§4.1.4). */
 const POINTER_TAG: u8 = 0xc0;
+const POINTER_LIMIT: i32 = 0x4000;
 /** Record header after the owner name: type, class, TTL, RDLENGTH (§4.1.3). */
 const RR_FIXED_LEN: i32 = 10;
 
@@ -166,7 +168,8 @@ export class DnsRepr {
     return WireError.Ok;
   }
 
-  /** Bytes emit() writes; -1 if a name cannot be encoded. */
+  /** Bytes emit() writes; -1 if a name cannot be encoded or a record is
+   *  neither A nor CNAME. */
   bufferLen(): i32 { return this.layout(null); }
 
   emit(packet: DnsPacket): WireError {
@@ -179,8 +182,9 @@ export class DnsRepr {
 
   // ---- emitting ----
 
-  /** Lay the message out, writing it when out is not null; returns its
-   *  length, or -1 if a name cannot be encoded. */
+  /** Lay the message out, writing it when out is not null (the same walk
+   *  measures and writes, so they cannot disagree); returns its length, or
+   *  -1 as bufferLen(). */
   private layout(out: DnsPacket | null): i32 {
     const names = nameWriter;
     names.reset();
@@ -205,9 +209,11 @@ export class DnsRepr {
       if (r.type == DNS_TYPE_CNAME) {
         end = names.put(out, rdata, r.target);
         if (end < 0) return -1;
-      } else {
+      } else if (r.type == DNS_TYPE_A) {
         if (out) out.setU32(rdata, r.address);
         end = rdata + 4;
+      } else {
+        return -1; // DnsRecord only carries A and CNAME data
       }
       if (out) {
         out.setU16(at, r.type);
@@ -305,7 +311,7 @@ class NameWriter {
       }
     }
     if (out) out.setU8(labelStart, 0);
-    if (at < 0x4000) { // a pointer has 14 bits (§4.1.4)
+    if (at < POINTER_LIMIT) {
       this.names.push(name);
       this.offsets.push(at);
     }

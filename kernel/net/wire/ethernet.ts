@@ -8,6 +8,8 @@ import { ByteView } from "./bytes";
 import { WireError } from "./error";
 
 export const ETHERNET_HEADER_LEN: i32 = 14;
+/** A MAC address is 6 octets (IEEE 802 §8). */
+export const ETHERNET_ADDR_LEN: u8 = 6;
 /** Frames on the wire are padded to 60 bytes before the FCS (IEEE 802.3
  *  §4.2.3.3, minFrameSize 64 with the 4-byte FCS); parsers ignore the pad. */
 export const ETHERNET_MIN_FRAME_LEN: i32 = 60;

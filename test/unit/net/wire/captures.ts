@@ -98,8 +98,8 @@ export function parseFrame(ptr: usize, len: i32): WireError {
 /** Parse every strict prefix of bytes, starting at `from`, with parse: each
  *  must give an error, and none may trap. */
 export function everyPrefixFails(bytes: StaticArray<u8>, from: i32, parse: (ptr: usize, len: i32) => WireError): bool {
-  // A copy of each prefix in a buffer of its own size, so a read past the
-  // end would see whatever follows it in memory rather than the capture.
+  // Each prefix is copied into a buffer of its own size, so a parser that
+  // read past the end could not find the rest of the capture there.
   for (let n = 0; n < bytes.length - from; n++) {
     const prefix = new StaticArray<u8>(n);
     memory.copy(at(prefix), at(bytes) + <usize>from, <usize>n);

@@ -5,7 +5,7 @@ import "crust";
 import { WireError } from "crust/net/wire/error";
 import { ETHERNET_HEADER_LEN, ETHERTYPE_IPV4 } from "crust/net/wire/ethernet";
 import {
-  Ipv4Packet, Ipv4Repr, IPV4_HEADER_LEN, IP_PROTOCOL_ICMP, IP_PROTOCOL_UDP, ipv4, formatIpv4,
+  Ipv4Packet, Ipv4Repr, IP_PROTOCOL_ICMP, IP_PROTOCOL_UDP, ipv4, formatIpv4,
 } from "crust/net/wire/ipv4";
 import {
   at, copyOf, everyPrefixFails, parseCorrupted, sameBytes, Random, ALL_CAPTURES, PING_REQUEST, PORT_UNREACHABLE,
