@@ -606,6 +606,7 @@ export class TcpConnection extends Stream {
         if (!this.sackOk) this.retransmitAt(this.sndUna, now);
       }
     } else {
+      cc.dupAcks = 0;
       if (dataAcked > 0) cc.onAck(dataAcked);
     }
 
@@ -624,7 +625,6 @@ export class TcpConnection extends Stream {
     if ((cc.dupAcks >= DUP_THRESH || lost) && cc.mayEnterRecovery(this.sndUna)) {
       // RFC 5681 §3.2 / RFC 6675 §5: fast retransmit, then recovery.
       cc.enterRecovery(seqDiff(this.sndMax, this.sndUna), this.sndMax, this.sackOk);
-      this.highRxt = this.sndUna;
       this.ctx.counters.fastRetransmits++;
       this.highRxt = this.sndUna + <u32>this.retransmitAt(this.sndUna, now);
     }
@@ -860,7 +860,6 @@ export class TcpConnection extends Stream {
     else if (len == avail && (this.noDelay || nxt == this.sndUna)) send = true; // Nagle
     else if (this.maxSndWnd > 0 && <u32>len >= this.maxSndWnd >> 1 && (this.noDelay || nxt == this.sndUna)) send = true; // SWS
     if (!send) return false;
-    if (fin && len < avail) return false; // not at the end yet
     let flags: u8 = SEG_ACK;
     if (fin) flags |= SEG_FIN;
     if (len > 0 && nxt + <u32>len == dataEnd) flags |= SEG_PSH;
