@@ -26,6 +26,7 @@ export class LinkEnd extends IpLayer {
   maxSegment(): i32 { return 1480; }
   register(protocol: u8, handler: TransportProtocol): void { this.handler = handler; }
   send(dst: u32, protocol: u8, segment: usize, len: i32, checksumOffset: i32): bool {
+    assert(len <= this.maxSegment(), "segment fits the IP packet");
     const copy = new ArrayBuffer(len);
     memory.copy(changetype<usize>(copy), segment, <usize>len);
     const view = new TcpPacket(changetype<usize>(copy), len);
@@ -92,15 +93,18 @@ export class Link {
   }
 }
 
-// ---- The transfer test ------------------------------------------------------
+// ---- The transfer tests ------------------------------------------------------
 
 function patternByte(i: i32): u8 { return <u8>((i * 31 + 7) ^ (i >> 8)); }
 
-class Sender extends StreamHandler {
+/** Sends `total` pattern bytes, then FIN; checks the pattern it receives. */
+class Peer extends StreamHandler {
   sent: i32 = 0;
+  received: i32 = 0;
+  bad: i32 = 0;
+  ended: bool = false;
   closed: bool = false;
   reason: CloseReason = CloseReason.Done;
-  reply: string = "";
   private chunk: ArrayBuffer = new ArrayBuffer(4096);
   constructor(public total: i32) { super(); }
 
@@ -115,38 +119,29 @@ class Sender extends StreamHandler {
     }
     s.end();
   }
-  onData(s: Stream, d: usize, len: i32): void { this.reply += String.UTF8.decodeUnsafe(d, <usize>len); }
-  onDrain(s: Stream): void { this.pump(s); }
-  onClose(s: Stream, reason: CloseReason): void { this.closed = true; this.reason = reason; }
-}
-
-class Sink extends StreamHandler {
-  received: i32 = 0;
-  bad: i32 = 0;
-  ended: bool = false;
-  closed: bool = false;
-  reason: CloseReason = CloseReason.Done;
   onData(s: Stream, d: usize, len: i32): void {
     for (let i = 0; i < len; i++) {
       if (load<u8>(d + <usize>i) != patternByte(this.received + i)) this.bad++;
     }
     this.received += len;
   }
-  onEnd(s: Stream): void {
-    this.ended = true;
-    s.writeString("got " + this.received.toString());
-    s.end();
-  }
+  onEnd(s: Stream): void { this.ended = true; }
+  onDrain(s: Stream): void { this.pump(s); }
   onClose(s: Stream, reason: CloseReason): void { this.closed = true; this.reason = reason; }
 }
 
-class SinkAcceptor extends StreamAcceptor {
-  sink: Sink = new Sink();
-  accept(s: Stream): void { s.handler = this.sink; }
+class PeerAcceptor extends StreamAcceptor {
+  peer: Peer;
+  constructor(total: i32) { super(); this.peer = new Peer(total); }
+  accept(s: Stream): void {
+    s.handler = this.peer;
+    this.peer.pump(s);
+  }
 }
 
-function transfer(sack: bool, lossPerMille: i32, reorderPerMille: i32): void {
-  const what = (sack ? "SACK" : "NewReno") + " loss " + lossPerMille.toString() + "/1000: ";
+function transfer(clientBytes: i32, serverBytes: i32, sack: bool, lossPerMille: i32, reorderPerMille: i32): void {
+  const what = clientBytes.toString() + "/" + serverBytes.toString() + " bytes, " + (sack ? "SACK" : "NewReno") +
+    ", loss " + lossPerMille.toString() + "/1000: ";
   const clock = new ManualClock();
   const link = new Link(clock, 0x0a000001, 0x0a000002);
   link.lossPerMille = lossPerMille;
@@ -156,33 +151,37 @@ function transfer(sack: bool, lossPerMille: i32, reorderPerMille: i32): void {
   cfg.msl = 100 * MS;
   const server = new Tcp(link.a, cfg, clock);
   const client = new Tcp(link.b, cfg, clock);
-  const acceptor = new SinkAcceptor();
+  const acceptor = new PeerAcceptor(serverBytes);
   const l = server.listen(80, acceptor)!;
-  const total = 1 << 20;
-  const sender = new Sender(total);
-  const c = client.connect(0x0a000001, 80, sender)!;
-  sender.pump(c);
+  const cp = new Peer(clientBytes);
+  const c = client.connect(0x0a000001, 80, cp)!;
+  cp.pump(c);
   const ms = link.run(600_000);
-  const sink = acceptor.sink;
-  assert(sink.received == total, what + "received " + sink.received.toString());
-  assert(sink.bad == 0, what + "corrupted bytes: " + sink.bad.toString());
-  assert(sink.ended && sender.reply == "got " + total.toString(), what + "FIN and reply: " + sender.reply);
-  assert(sender.closed && sender.reason == CloseReason.Done, what + "client closed cleanly");
-  assert(sink.closed && sink.reason == CloseReason.Done, what + "server closed cleanly");
+  const sp = acceptor.peer;
+  assert(sp.received == clientBytes && cp.received == serverBytes,
+    what + "received " + sp.received.toString() + " and " + cp.received.toString());
+  assert(sp.bad == 0 && cp.bad == 0, what + "corrupted bytes");
+  assert(sp.ended && cp.ended, what + "both FINs arrived");
+  assert(cp.closed && cp.reason == CloseReason.Done && sp.closed && sp.reason == CloseReason.Done, what + "closed cleanly");
   assert(client.connectionCount == 0 && server.connectionCount == 0, what + "TIME-WAIT over, nothing left");
-  if (lossPerMille > 0) assert(client.counters.retransmits > 0, what + "losses were repaired");
-  const k = client.counters;
+  if (lossPerMille > 0) assert(client.counters.retransmits + server.counters.retransmits > 0, what + "losses were repaired");
+  const k = client.counters, q = server.counters;
   log(what + ms.toString() + " ms simulated, " + link.count.toString() + " packets, " + link.dropped.toString() +
-    " dropped, " + k.retransmits.toString() + " retransmits (" + k.fastRetransmits.toString() + " fast recoveries, " +
-    k.timeouts.toString() + " timeouts)");
+    " dropped, " + (k.retransmits + q.retransmits).toString() + " retransmits (" +
+    (k.fastRetransmits + q.fastRetransmits).toString() + " fast recoveries, " +
+    (k.timeouts + q.timeouts).toString() + " timeouts)");
   l.close();
 }
 
 function log(s: string): void { klog.info("tcp-link", s); }
 
 export function main(args: string[]): void {
-  transfer(true, 0, 0);
-  transfer(true, 20, 50);
-  transfer(false, 20, 50);
-  transfer(true, 50, 100);
+  const MB = 1 << 20;
+  transfer(MB, 0, true, 0, 0);          // the server half-closes at once
+  transfer(MB, 0, true, 20, 50);
+  transfer(MB, 0, true, 20, 0);
+  transfer(MB, 0, false, 20, 50);
+  transfer(MB, 0, true, 50, 100);
+  transfer(256 << 10, 256 << 10, true, 30, 50);  // both ways: data carries SACK blocks
+  transfer(256 << 10, 256 << 10, false, 30, 50);
 }

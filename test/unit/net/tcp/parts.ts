@@ -1,17 +1,31 @@
-// The TCP stack's building blocks on their own: send ring, reassembly and
-// the SACK blocks it reports, the sender's scoreboard, the RTO estimator,
-// NewReno, and the ISN generator.
+// The TCP stack's building blocks on their own: sequence arithmetic, the
+// send ring, reassembly and the SACK blocks it reports, the sender's
+// scoreboard, the RTO estimator, NewReno, and the ISN generator.
 import "crust";
 import { SendBuffer, ReassemblyBuffer, MAX_REASSEMBLY_RANGES } from "crust/net/tcp/buffer";
 import { Scoreboard } from "crust/net/tcp/scoreboard";
 import { RtoEstimator } from "crust/net/tcp/rto";
 import { NewReno } from "crust/net/tcp/congestion";
 import { siphash24, IsnGenerator } from "crust/net/tcp/isn";
+import { seqLt, seqLe, seqGt, seqGe, seqDiff, seqMax, seqMin, seqInRange } from "crust/net/tcp/seq";
 
 const MS: i64 = 1_000_000;
 
 function bytes(s: string): usize { return changetype<usize>(String.UTF8.encode(s)); }
 function text(p: usize, n: i32): string { return String.UTF8.decodeUnsafe(p, <usize>n); }
+
+function sequenceNumbers(): void {
+  assert(seqLt(1, 2), "1 < 2");
+  assert(seqLt(0xffffff00, 0x10), "wrap: 0xffffff00 < 0x10");
+  assert(!seqLt(0x10, 0xffffff00), "wrap: 0x10 !< 0xffffff00");
+  assert(seqLe(5, 5) && seqGe(5, 5) && !seqLt(5, 5) && !seqGt(5, 5), "equality");
+  assert(seqGt(0x80000000 - 1, 0), "just under half the space is after");
+  assert(seqDiff(0x10, 0xfffffff0) == 0x20, "diff across wrap");
+  assert(seqMax(0xfffffff0, 3) == 3 && seqMin(0xfffffff0, 3) == 0xfffffff0, "max/min across wrap");
+  assert(seqInRange(0, 0xfffffff0, 0x10), "0 in [0xfffffff0, 0x10)");
+  assert(!seqInRange(0x10, 0xfffffff0, 0x10), "end excluded");
+  assert(!seqInRange(5, 5, 5), "empty range");
+}
 
 function sendBuffer(): void {
   const b = new SendBuffer(10000);
@@ -150,6 +164,7 @@ function isn(): void {
 }
 
 export function main(args: string[]): void {
+  sequenceNumbers();
   sendBuffer();
   reassembly();
   scoreboard();
