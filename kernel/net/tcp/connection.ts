@@ -11,7 +11,7 @@
 // Reentrancy: handler callbacks may call write(), end() or abort(). While a
 // segment is being processed, output is deferred to the end of input(); after
 // every callback the state is re-checked, since abort() may have closed us.
-import { Stream, StreamHandler, CloseReason } from "../stream";
+import { Stream, CloseReason } from "../stream";
 import { Timer } from "../../core/timer";
 import { NS_PER_MS, NS_PER_S } from "../../core/clock";
 import { TcpContext, IPPROTO_TCP } from "./context";

@@ -14,7 +14,7 @@
 //
 // While a listener or a connection exists, the event loop stays alive.
 import { TransportProtocol, IpLayer } from "../ip";
-import { Stream, StreamAcceptor, StreamHandler, CloseReason } from "../stream";
+import { StreamAcceptor, StreamHandler, CloseReason } from "../stream";
 import { ref, unref } from "../../core/loop";
 import { randomU32 } from "../../core/entropy";
 import { TcpConfig } from "./config";
@@ -252,5 +252,5 @@ function isBroadcastOrMulticast(a: u32): bool {
   return a == 0xffffffff || (a >> 28) == 0xe || a == 0;
 }
 
-// Keep the Stream type reachable for users importing only this module.
-export { Stream };
+// The stream types, for users importing only this module.
+export { Stream, StreamHandler, StreamAcceptor, CloseReason } from "../stream";
