@@ -16,7 +16,7 @@ import * as log from "../core/log";
 import { NS_PER_MS, NS_PER_S } from "../core/clock";
 import { Timer } from "../core/timer";
 import { ArpPacket, ArpRepr, ARP_PACKET_LEN, ARP_REPLY, ARP_REQUEST } from "./wire/arp";
-import { ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, MAC_BROADCAST, formatMac } from "./wire/ethernet";
+import { ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, MAC_BROADCAST, formatMac, isGroupMac } from "./wire/ethernet";
 import { WireError } from "./wire/error";
 import { formatIpv4 } from "./wire/ipv4";
 import { ConfigObserver, EtherProtocol, NetInterface, TX_POOL_SIZE } from "./interface";
@@ -134,7 +134,7 @@ export class Arp extends EtherProtocol {
     // RFC 826 "Packet Reception": update an entry we have for the sender;
     // add one if the packet is for us. A probe (sender 0.0.0.0) teaches nothing.
     const forUs = us != 0 && a.targetIp == us;
-    if (a.senderIp != 0 && !isGroup(a.senderMac)) {
+    if (a.senderIp != 0 && !isGroupMac(a.senderMac)) {
       let e = this.find(a.senderIp);
       if (e === null && forUs) e = this.newEntry(a.senderIp);
       if (e !== null) this.learn(e, a.senderMac);
@@ -265,5 +265,3 @@ export class Arp extends EtherProtocol {
     es.pop();
   }
 }
-
-function isGroup(mac: u64): bool { return ((mac >> 40) & 1) != 0; }

@@ -15,7 +15,6 @@ import { NS_PER_S } from "../core/clock";
 import { kernelOption } from "../core/args";
 import { Timer } from "../core/timer";
 import { NetDevice, netDevices } from "../dev/net";
-import { formatIpv4 } from "./wire/ipv4";
 import { NetClock, KernelNetClock } from "./clock";
 import { NetCounters, formatCounters } from "./counters";
 import { NetInterface } from "./interface";
@@ -128,10 +127,10 @@ export function startNetwork(): Network | null {
   }
   const stats = kernelOption("netstats");
   if (stats !== null) {
-    const s = stats.length > 0 ? I32.parseInt(stats) : NETSTATS_DEFAULT_S;
-    new StatsTimer(net, <i64>(s > 0 ? s : NETSTATS_DEFAULT_S) * NS_PER_S).start(<i64>(s > 0 ? s : NETSTATS_DEFAULT_S) * NS_PER_S);
+    const seconds = stats.length > 0 ? I32.parseInt(stats) : 0;
+    const period = <i64>(seconds > 0 ? seconds : NETSTATS_DEFAULT_S) * NS_PER_S;
+    new StatsTimer(net, period).start(period);
   }
   return net;
 }
 
-export { formatIpv4 };
