@@ -542,8 +542,9 @@ function buildInitrd(work: string, kernelTree: string, kver: string, pkgFiles: s
 
   // Debian's libnode loads some builtins from /usr/share/nodejs at startup
   // (cjs-module-lexer, undici, acorn): the paths are compiled in.
-  const libnode = readFileSync(findLibrary(tree, "libnode.so.108")).toString("latin1");
-  const externals = new Set([...libnode.matchAll(/NODE_SHARED_BUILTIN_\w+_PATH=(\/usr\/share\/nodejs\/[\w@./-]+\.js)/g)].map((m) => m[1]));
+  const libnode = [...seen].find((so) => so.startsWith("libnode.so"));
+  const text = libnode ? readFileSync(findLibrary(tree, libnode)).toString("latin1") : "";
+  const externals = new Set([...text.matchAll(/NODE_SHARED_BUILTIN_\w+_PATH=(\/usr\/share\/nodejs\/[\w@./-]+\.js)/g)].map((m) => m[1]));
   for (const p of externals) {
     const host = resolveInTree(tree, p);
     if (!host) throw new CrustError(`libnode loads ${p}, which no unpacked package has`);
@@ -574,7 +575,7 @@ function buildInitrd(work: string, kernelTree: string, kver: string, pkgFiles: s
     { kind: "chardev", path: "/dev/console", major: 5, minor: 1, mode: 0o600 },
     { kind: "chardev", path: "/dev/null", major: 1, minor: 3, mode: 0o666 },
     ...[...symlinks].map(([path, target]): Entry => ({ kind: "symlink", path, target })),
-    ...[...files].sort(([a], [b]) => a.localeCompare(b)).map(([path, f]): Entry => ({ kind: "file", path, ...f })),
+    ...[...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, f]): Entry => ({ kind: "file", path, ...f })),
   ];
   const cpio = join(work, "initrd.cpio");
   const raw = writeCpio(entries, cpio);
@@ -663,6 +664,8 @@ export async function buildPeer(): Promise<Peer> {
   const initrd = join(dir, `initrd-${key}.lz4`);
 
   if (!existsSync(kernel) || !existsSync(initrd)) {
+    // Missing tools are reported before the minute of work, not after.
+    for (const t of [PEER_TOOLS.aptGet, PEER_TOOLS.dpkgDeb, PEER_TOOLS.lz4]) requireTool(t);
     const debs = download([kernelPkg, ...userPkgs], join(dir, "debs"));
     const work = join(dir, `work-${process.pid}`);
     removeStaleWork(dir);
