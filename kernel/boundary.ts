@@ -1,8 +1,8 @@
 // The sandbox boundary: every way out of the kernel's wasm module.
 //
 // This file is the whole ABI between the library OS and a platform, in the
-// spirit of Solo5's solo5.h. A platform (machine/x86_64 for the qemu target,
-// tools/src/node/host.ts for the node target) implements these imports of
+// spirit of Solo5's solo5.h. A platform (machine/x86_64 for the qemu and xen
+// targets, tools/src/node/host.ts for the node target) implements these imports of
 // module "crust". Pointers are offsets into the kernel's linear memory; the
 // platform bounds-checks them, so a bad pointer traps like a bad load.
 // Keep this list short: a new device should need at most a new *hardware*
@@ -70,6 +70,18 @@ export declare function irq_route(gsi: u32, level: u32): void;
 export declare function irq_take(): u64;
 @external("crust", "irq_unmask")
 export declare function irq_unmask(gsi: u32): void;
+
+// ---- Xen platforms (xen): the rings shared with dom0 ----------------------
+
+/** Queue a whole xenstore request (header and payload, xs_wire.h) on the
+ *  domain's xenstore ring; returns 1, or 0 if the ring has no room for it. */
+@external("crust", "xenstore_send")
+export declare function xenstore_send(ptr: usize, len: usize): u32;
+
+/** Take up to cap bytes of xenstore replies and watch events; returns how
+ *  many (0: none waiting). wait() wakes when more arrive. */
+@external("crust", "xenstore_receive")
+export declare function xenstore_receive(ptr: usize, cap: usize): u32;
 
 // ---- Host platforms (node): a NIC that the host provides (a TAP device) ----
 

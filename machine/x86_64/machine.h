@@ -37,9 +37,15 @@ extern uint64_t tsc_at_entry;
 /* What every platform folder (pvh/, xen/) provides to the shared files. */
 /* The console: polled, usable before anything else and inside crash paths. */
 void console_write(const char *s, size_t n);
-/* The wasm linear memory: where it starts and how far it may grow. */
+/* The wasm linear memory: where it starts and how far it may grow, and
+ * (where the platform maps it on demand, behind a guard window) making the
+ * first `bytes` of it accessible. */
 uint64_t linear_memory_base(void);
 uint64_t linear_memory_limit(void);
+void linear_memory_commit(uint64_t bytes);
+/* Accesses up to this far above linear_memory_base() are wasm accesses: a
+ * 32-bit address plus a 32-bit offset. */
+#define LINEAR_MEMORY_WINDOW (8ull << 30)
 /* Clocks (nanoseconds) and the only place the CPU sleeps. */
 uint64_t monotonic_ns(void);
 int64_t wall_ns(void);

@@ -34,7 +34,18 @@ static void report_exception(const struct trap_frame *f) {
   symbolize_line(f->rip);
 }
 
+/* A fault inside the linear memory's window is the sandbox at work: the
+ * kernel accessed wasm memory out of bounds (see pvh/paging.c). */
+static bool wasm_out_of_bounds(const struct trap_frame *f) {
+  uint64_t offset = fault_address() - linear_memory_base();
+  if (f->vector != 14 || offset >= LINEAR_MEMORY_WINDOW) return false;
+  kprintf("\ncrust: wasm trap: out-of-bounds memory access at offset 0x%lx\nbacktrace:\n", offset);
+  symbolize_line(f->rip);
+  return true;
+}
+
 void trap_dispatch(struct trap_frame *f) {
+  if (wasm_out_of_bounds(f)) crash(EXIT_WASM_TRAP, NULL, f->rbp);
   if (f->vector < 32) {
     report_exception(f);
     crash(EXIT_CPU_FAULT, NULL, f->rbp);

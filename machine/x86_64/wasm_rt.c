@@ -73,12 +73,14 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t *m, uint32_t initial, uint32_t max
   m->pages = initial;
   m->max_pages = max < limit ? max : (uint32_t)limit;
   m->size = initial * WASM_PAGE;
+  linear_memory_commit(m->size);
   memset(m->data, 0, m->size);
 }
 
 uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *m, uint32_t delta) {
   uint32_t old = m->pages;
   if (delta > m->max_pages - old) return (uint32_t)-1; /* the kernel sees memory.grow fail */
+  linear_memory_commit((uint64_t)(old + delta) * WASM_PAGE);
   memset(m->data + (uint64_t)old * WASM_PAGE, 0, (uint64_t)delta * WASM_PAGE);
   m->pages = old + delta;
   m->size = m->pages * WASM_PAGE;
@@ -86,6 +88,11 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *m, uint32_t delta) {
 }
 
 void wasm_rt_free_memory(wasm_rt_memory_t *m) { (void)m; }
+
+/* A platform that maps all of its linear memory up front, and compiles the
+ * kernel with bounds checks instead of a guard window (Xen PV), has nothing
+ * to commit. */
+__attribute__((weak)) void linear_memory_commit(uint64_t bytes) { (void)bytes; }
 
 /* Tables never shrink or free: a bump arena is all they need. */
 static uint8_t table_arena[TABLE_ARENA_BYTES] __attribute__((aligned(16)));

@@ -134,6 +134,7 @@ export function parseArgs(argv: string[]): Parsed {
   if (p.net === "tap" && !p.tap) throw new UsageError("--net tap needs --tap NAME");
   if (p.tap && !p.net) p.net = "tap";
   if (p.impairment && !(p.target === "node" && p.tap)) throw new UsageError("--impair works on the node target with --tap");
+  if (p.target === "xen" && (p.net || p.ports.length || p.rng)) throw new UsageError("the xen target has no network or rng devices yet");
   if (p.ports.length && p.net && p.net !== "user") throw new UsageError("-p needs user networking (--net user)");
   return p;
 }

@@ -36,7 +36,8 @@ interface Case {
 
 const cases: Case[] = [
   { app: "examples/hello", args: "", reason: "poweroff", code: 0,
-    expect: [/^Hello from Crust!$/m, /^woke after (\d+)\.\d{3} ms$/m] },
+    expect: [/^Hello from Crust!$/m, /^woke after (\d+)\.\d{3} ms$/m,
+      /info xen: domain crust-hello-0 \(id \d+\)$/m] }, // read from xenstore by targets/xen
   { app: "examples/calc", args: "'2*(3+4)'", reason: "poweroff", code: 0, expect: [/^2\*\(3\+4\) = 14$/m] },
   // Any exit code but 0 is a crash for the toolstack; the code is in xenstore.
   { app: "examples/calc", args: "'2*(3+'", reason: "crash", code: 1, expect: [/error: .*position/i] },

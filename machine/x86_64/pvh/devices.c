@@ -58,7 +58,8 @@ void Z_crustZ_mmio_write(struct Z_crust_instance_t *c, u64 addr, u32 width, u64 
 }
 
 u64 Z_crustZ_dma_address(struct Z_crust_instance_t *c, u32 ptr) {
-  return (u64)(uintptr_t)kernel_bytes(c, ptr, 0);
+  kernel_bytes(c, ptr, 0); /* bounds check */
+  return linear_memory_dma(ptr);
 }
 
 void Z_crustZ_irq_route(struct Z_crust_instance_t *c, u32 gsi, u32 level) {

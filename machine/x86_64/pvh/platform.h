@@ -24,6 +24,7 @@ static inline void mmio_write32(uint64_t a, uint32_t v) { *(volatile uint32_t *)
 void serial_init(void);
 /* paging.c */
 void paging_init(void);
+uint64_t linear_memory_dma(uint32_t offset);
 /* cpu.c */
 void cpu_init(void);
 /* irq.c */

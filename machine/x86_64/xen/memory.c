@@ -24,7 +24,7 @@
 #define TWO_MB (2ull << 20)
 #define GIB (1ull << 30)
 
-extern char stack_guard[];
+extern char stack_guard[], __text_start[], __text_end[], __rodata_end[], __data_end[], __image_end[];
 
 volatile struct shared_info *shared_info;
 static char shared_info_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
@@ -49,10 +49,14 @@ static void map_page(const void *va, uint64_t pte) {
   if (rc) refused("a page mapping", rc);
 }
 
+static void update_tables(const struct mmu_update *u, unsigned n) {
+  long rc = hypercall(__HYPERVISOR_mmu_update, (uint64_t)u, n, 0, DOMID_SELF);
+  if (rc) refused("a page-table update", rc);
+}
+
 static void set_table_entry(uint64_t table_mfn, unsigned index, uint64_t value) {
   struct mmu_update u = {table_mfn * PAGE_SIZE + index * 8 + MMU_NORMAL_PT_UPDATE, value};
-  long rc = hypercall(__HYPERVISOR_mmu_update, (uint64_t)&u, 1, 0, DOMID_SELF);
-  if (rc) refused("a page-table update", rc);
+  update_tables(&u, 1);
 }
 
 void shared_info_init(void) {
@@ -61,12 +65,39 @@ void shared_info_init(void) {
   shared_info->vcpu_info[0].evtchn_upcall_mask = 1; /* no upcalls: see time.c */
 }
 
-/* Is va mapped by the bootstrap tables? (They are all mapped, so readable.) */
-static bool boot_mapped(uint64_t va) {
+/* The bootstrap L1 table that maps va (0 if none). The bootstrap tables map
+ * themselves, so they are readable at their pseudo-physical address. */
+static uint64_t boot_l1_mfn(uint64_t va) {
   uint64_t e = ((const uint64_t *)start_info->pt_base)[table_index(va, 4)];
-  for (int level = 3; level >= 1 && (e & PTE_P); level--)
+  for (int level = 3; level >= 2 && (e & PTE_P); level--)
     e = ((const uint64_t *)mfn_to_virt(entry_mfn(e)))[table_index(va, level)];
-  return e & PTE_P;
+  return (e & PTE_P) ? entry_mfn(e) : 0;
+}
+
+static bool boot_mapped(uint64_t va) {
+  uint64_t l1 = boot_l1_mfn(va);
+  return l1 && (((const uint64_t *)mfn_to_virt(l1))[table_index(va, 1)] & PTE_P);
+}
+
+/* Section rights as on the PVH platform (pvh/paging.c): text read+execute,
+ * rodata and the symbol table read-only, data never executable. The builder
+ * mapped the whole image read+write+execute. One batch of mmu_updates. */
+static void protect_image(void) {
+  static struct mmu_update batch[256];
+  unsigned n = 0;
+  for (uint64_t va = (uint64_t)__text_start; va < (uint64_t)__image_end; va += PAGE_SIZE) {
+    uint64_t l1 = boot_l1_mfn(va), pte = l1 ? ((const uint64_t *)mfn_to_virt(l1))[table_index(va, 1)] : 0;
+    if (!(pte & PTE_P)) continue; /* the guard page */
+    if (va < (uint64_t)__text_end) pte &= ~(PTE_W | PTE_NX);
+    else if (va < (uint64_t)__rodata_end || va >= (uint64_t)__data_end) pte = (pte & ~PTE_W) | PTE_NX;
+    else pte |= PTE_NX;
+    batch[n++] = (struct mmu_update){l1 * PAGE_SIZE + table_index(va, 1) * 8 + MMU_NORMAL_PT_UPDATE, pte};
+    if (n == sizeof batch / sizeof batch[0]) update_tables(batch, n), n = 0;
+  }
+  update_tables(batch, n);
+  /* mmu_update leaves the TLB alone: drop the old, wider rights. */
+  struct mmuext_op flush = {.cmd = MMUEXT_TLB_FLUSH_LOCAL};
+  hypercall(__HYPERVISOR_mmuext_op, (uint64_t)&flush, 1, 0, DOMID_SELF);
 }
 
 /* A new page table from the reserve at the top of RAM, filled with the data
@@ -125,6 +156,7 @@ void memory_init(void) {
   /* Null pointers and stack overflows fault instead of reading or writing. */
   map_page(0, 0);
   map_page(stack_guard, 0);
+  protect_image();
 }
 
 uint64_t linear_memory_base(void) { return linear_base; }

@@ -48,9 +48,13 @@ void console_flush(void);
 /* time.c */
 void time_init(void);
 void wait_for_event(int port, uint64_t deadline_ns); /* port -1: any event */
+void evtchn_clear(uint32_t port);
 /* traps.c */
 void traps_init(void);
 /* store.c */
 void store_write(const char *path, const char *value);
+bool store_send(const void *data, uint32_t len);
+uint32_t store_receive(void *buf, uint32_t cap);
+int store_port(void);
 #endif
 #endif

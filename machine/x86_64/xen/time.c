@@ -61,13 +61,16 @@ int64_t wall_ns(void) {
   return (int64_t)(sec * NSEC + nsec + system_time_at(0, true));
 }
 
-/* Sleep until event channel port fires (none: any event) or the deadline.
- * The port's pending bit is cleared first, so the caller rechecks its
- * condition after each return. */
+void evtchn_clear(uint32_t port) {
+  __atomic_fetch_and(&shared_info->evtchn_pending[port / 64], ~(1ull << (port % 64)), __ATOMIC_SEQ_CST);
+}
+
+/* Sleep until event channel port is pending (-1: until any event newly
+ * fires) or the deadline. Poll returns at once if the port is already
+ * pending, so a caller clears it before it last looks at what it waits for. */
 void wait_for_event(int port, uint64_t deadline_ns) {
-  uint32_t p = (uint32_t)port;
-  if (port >= 0) __atomic_fetch_and(&shared_info->evtchn_pending[p / 64], ~(1ull << (p % 64)), __ATOMIC_SEQ_CST);
   if (deadline_ns <= monotonic_ns()) return;
+  uint32_t p = (uint32_t)port;
   struct sched_poll poll = {
       .ports = port >= 0 ? &p : NULL,
       .nr_ports = port >= 0 ? 1 : 0,
@@ -76,4 +79,6 @@ void wait_for_event(int port, uint64_t deadline_ns) {
   sched_op(SCHEDOP_poll, &poll);
 }
 
-void wait_until(uint64_t deadline_ns) { wait_for_event(-1, deadline_ns); }
+/* The kernel's wait(): on the xenstore channel once the kernel uses it (its
+ * reads clear the pending bit, store.c), else on any event. */
+void wait_until(uint64_t deadline_ns) { wait_for_event(store_port(), deadline_ns); }

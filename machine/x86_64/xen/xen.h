@@ -18,6 +18,7 @@
 #define __HYPERVISOR_mmu_update 1
 #define __HYPERVISOR_fpu_taskswitch 5
 #define __HYPERVISOR_update_va_mapping 14
+#define __HYPERVISOR_mmuext_op 26
 #define __HYPERVISOR_sched_op 29
 #define __HYPERVISOR_event_channel_op 32
 
@@ -36,6 +37,14 @@
 struct mmu_update {
   uint64_t ptr; /* machine address of the page-table entry */
   uint64_t val;
+};
+
+/* xen.h: struct mmuext_op (only commands without arguments are used). */
+#define MMUEXT_TLB_FLUSH_LOCAL 6
+struct mmuext_op {
+  uint32_t cmd;
+  uint64_t arg1;
+  uint64_t arg2;
 };
 
 /* arch-x86/xen.h: one entry of HYPERVISOR_set_trap_table (address 0 ends the list). */

@@ -1,0 +1,113 @@
+// A xenstore client (xen/include/public/io/xs_wire.h; docs/misc/xenstore.txt
+// in the Xen tree): requests and replies over the domain's xenstore ring,
+// which the machine layer moves as bytes (xenstore_send/xenstore_receive).
+// Replies are matched to requests by id and handed to a XenStoreReply
+// object. The client holds a loop reference while a request is outstanding,
+// so the guest does not end while it waits for xenstored. Paths without a
+// leading / are relative to the domain's /local/domain/<id>.
+// Guarantees: a malformed or unmatched message is counted and dropped, never
+// a panic; a request too large for the protocol is refused (false).
+import { xenstore_receive, xenstore_send } from "crust/boundary";
+import { EventSource, addSource, ref, unref } from "crust/core/loop";
+
+// xs_wire.h: enum xsd_sockmsg_type.
+export const XS_DIRECTORY: u32 = 1;
+export const XS_READ: u32 = 2;
+export const XS_WRITE: u32 = 11;
+export const XS_WATCH_EVENT: u32 = 15;
+export const XS_ERROR: u32 = 16;
+// xs_wire.h: struct xsd_sockmsg { type, req_id, tx_id, len } (u32 each), and
+// XENSTORE_PAYLOAD_MAX.
+const HEADER: i32 = 16;
+const PAYLOAD_MAX: i32 = 4096;
+
+/** What to do with the reply to one request. */
+export abstract class XenStoreReply {
+  /** type is the request's own type on success, XS_ERROR with the error's
+   *  name (e.g. "ENOENT") in value on failure. */
+  abstract onReply(type: u32, value: string): void;
+}
+
+class Outstanding {
+  constructor(public id: u32, public handler: XenStoreReply | null) {}
+}
+
+export class XenStore extends EventSource {
+  private rx: StaticArray<u8> = new StaticArray<u8>(HEADER + PAYLOAD_MAX);
+  private rxLength: i32 = 0;
+  private nextId: u32 = 1;
+  private outstanding: Outstanding[] = [];
+  /** Messages that matched no request (or were malformed) and were dropped. */
+  dropped: u64 = 0;
+
+  read(path: string, handler: XenStoreReply): bool {
+    return this.request(XS_READ, String.UTF8.encode(path, true), null, handler);
+  }
+
+  write(path: string, value: string, handler: XenStoreReply | null = null): bool {
+    return this.request(XS_WRITE, String.UTF8.encode(path, true), String.UTF8.encode(value, false), handler);
+  }
+
+  private request(type: u32, path: ArrayBuffer, value: ArrayBuffer | null, handler: XenStoreReply | null): bool {
+    const valueLength = value !== null ? value.byteLength : 0;
+    const length = path.byteLength + valueLength;
+    if (length > PAYLOAD_MAX) return false;
+    const msg = new StaticArray<u8>(HEADER + length);
+    const p = changetype<usize>(msg);
+    const id = this.nextId++;
+    store<u32>(p, type);
+    store<u32>(p, id, 4);
+    store<u32>(p, 0, 8); // no transaction
+    store<u32>(p, <u32>length, 12);
+    memory.copy(p + HEADER, changetype<usize>(path), path.byteLength);
+    if (value !== null) memory.copy(p + HEADER + path.byteLength, changetype<usize>(value), valueLength);
+    if (xenstore_send(p, HEADER + length) == 0) return false;
+    this.outstanding.push(new Outstanding(id, handler));
+    ref();
+    return true;
+  }
+
+  poll(now: i64): bool {
+    const buf = changetype<usize>(this.rx);
+    const n = <i32>xenstore_receive(buf + this.rxLength, this.rx.length - this.rxLength);
+    if (n == 0) return false;
+    this.rxLength += n;
+    while (this.rxLength >= HEADER) {
+      const length = load<u32>(buf, 12);
+      if (length > <u32>PAYLOAD_MAX) { // cannot find the next message: drop what we have
+        this.dropped++;
+        this.rxLength = 0;
+        break;
+      }
+      const size = HEADER + <i32>length;
+      if (this.rxLength < size) break;
+      this.deliver(load<u32>(buf), load<u32>(buf, 4), buf + HEADER, <i32>length);
+      memory.copy(buf, buf + size, this.rxLength - size);
+      this.rxLength -= size;
+    }
+    return true;
+  }
+
+  private deliver(type: u32, id: u32, payload: usize, length: i32): void {
+    for (let i = 0; i < this.outstanding.length; i++) {
+      const o = this.outstanding[i];
+      if (o.id != id) continue;
+      this.outstanding.splice(i, 1);
+      unref();
+      // Values carry no terminator; error names and directory lists do.
+      if (o.handler !== null) o.handler!.onReply(type, String.UTF8.decodeUnsafe(payload, length, true));
+      return;
+    }
+    this.dropped++; // a watch event (none are set yet) or a stray reply
+  }
+}
+
+/** The domain's xenstore client, polled by the event loop once started. */
+export const xenstore = new XenStore();
+let started = false;
+
+export function startXenStore(): void {
+  if (started) return;
+  started = true;
+  addSource(xenstore);
+}
