@@ -4,11 +4,15 @@
 // ring that grows by doubling up to its limit (idle connections stay small).
 // Offset 0 is the oldest unacknowledged byte.
 //
-// ReassemblyBuffer: data that arrived beyond RCV.NXT (out of order), kept in a
-// ring of the window's size that is allocated on the first out-of-order
-// segment. It records which ranges it holds and how recently each grew, which
-// is what the SACK blocks we send report (RFC 2018 §4). The number of ranges
-// is bounded too, so a peer spraying one-byte holes cannot grow the list.
+// ReceiveBuffer: received bytes the app has not taken yet — data beyond
+// RCV.NXT that arrived out of order, and in-order data held while the app has
+// paused the stream — in a ring of the receive window's size, allocated when
+// first needed (data in order for an app that reads goes straight from the
+// packet and never lands here). Ring index `head` holds the first byte not
+// yet delivered; the right edge of the window is that byte + capacity. It
+// records which ranges it holds and how recently each grew, which is what the
+// SACK blocks we send report (RFC 2018 §4). The number of ranges is bounded,
+// so a peer spraying one-byte islands cannot grow the list.
 import { seqLt, seqLe, seqGt, seqDiff, seqMax, seqMin, insertAt } from "./seq";
 
 const INITIAL_SEND_CAPACITY: i32 = 4096;
@@ -85,18 +89,18 @@ export class SendBuffer {
   }
 }
 
-/** One contiguous run of received out-of-order data [start, end). */
+/** One contiguous run of held data [start, end). */
 export class SeqRange {
   constructor(public start: u32, public end: u32, public stamp: u32 = 0) {}
 }
 
-/** The most ranges a ReassemblyBuffer tracks; a segment that would need
- *  more is dropped (the sender retransmits it later). */
-export const MAX_REASSEMBLY_RANGES: i32 = 16;
+/** The most ranges a ReceiveBuffer tracks; a segment that would need more
+ *  is dropped (the sender retransmits it later). */
+export const MAX_RECEIVE_RANGES: i32 = 16;
 
-export class ReassemblyBuffer {
+export class ReceiveBuffer {
   private ring: ArrayBuffer | null = null;
-  /** Sequence number of the ring's byte at index `head`. */
+  /** Sequence number of the first byte not yet delivered (ring[head]). */
   private base: u32 = 0;
   private head: i32 = 0;
   /** Held ranges, sorted by sequence number, disjoint and not touching. */
@@ -104,6 +108,13 @@ export class ReassemblyBuffer {
   private clock: u32 = 0;
 
   constructor(public capacity: i32) {}
+
+  /** Start empty, with seq as the first byte to deliver. */
+  reset(seq: u32): void {
+    this.base = seq;
+    this.head = 0;
+    this.ranges = [];
+  }
 
   get isEmpty(): bool { return this.ranges.length == 0; }
 
@@ -114,20 +125,19 @@ export class ReassemblyBuffer {
     return n;
   }
 
-  /** Store the part of [seq, seq+len) that lies within [rcvNxt, rcvNxt +
-   *  capacity). Returns false when it could not be kept (too many ranges). */
-  insert(rcvNxt: u32, seq: u32, data: usize, len: i32): bool {
-    this.sync(rcvNxt);
-    let start = seqMax(seq, rcvNxt);
-    let end = seqMin(seq + <u32>len, rcvNxt + <u32>this.capacity);
+  /** Store the part of [seq, seq+len) that lies within [first undelivered
+   *  byte, + capacity). Returns false when it could not be kept (too many
+   *  ranges). */
+  insert(seq: u32, data: usize, len: i32): bool {
+    const start = seqMax(seq, this.base);
+    const end = seqMin(seq + <u32>len, this.base + <u32>this.capacity);
     if (!seqLt(start, end)) return true;
-    // Find where it goes and whether it needs a new range.
     const r = this.ranges;
     let i = 0;
     while (i < r.length && seqLt(r[i].end, start)) i++;
     let j = i;
     while (j < r.length && seqLe(r[j].start, end)) j++;
-    if (i == j && r.length >= MAX_REASSEMBLY_RANGES) return false;
+    if (i == j && r.length >= MAX_RECEIVE_RANGES) return false;
     if (this.ring === null) this.ring = new ArrayBuffer(this.capacity);
     this.copyIn(start, data + <usize>seqDiff(start, seq), seqDiff(end, start));
     const stamp = ++this.clock;
@@ -143,51 +153,55 @@ export class ReassemblyBuffer {
     return true;
   }
 
-  /** If data starting at or before rcvNxt is held, the sequence number just
-   *  after its end; otherwise rcvNxt. */
-  contiguousEnd(rcvNxt: u32): u32 {
-    if (this.ranges.length == 0) return rcvNxt;
-    const first = this.ranges[0];
-    return seqLe(first.start, rcvNxt) && seqGt(first.end, rcvNxt) ? first.end : rcvNxt;
+  /** The end of the data held contiguously from seq, or seq if none is. */
+  contiguousEnd(seq: u32): u32 {
+    const r = this.ranges;
+    for (let i = 0; i < r.length; i++) {
+      if (seqLe(r[i].start, seq) && seqLt(seq, r[i].end)) return r[i].end;
+      if (seqGt(r[i].start, seq)) break;
+    }
+    return seq;
   }
 
-  /** The ring's bytes for [seq, seq+len) may wrap: the length of the first
-   *  contiguous piece, and its address. */
+  /** Whether any held data starts beyond seq (a gap the sender must fill). */
+  hasDataAbove(seq: u32): bool {
+    const n = this.ranges.length;
+    return n > 0 && seqGt(this.ranges[n - 1].start, seq);
+  }
+
+  /** Of the held bytes [seq, seq+len), the length of the first piece that
+   *  is contiguous in the ring, and its address. */
   chunkAt(seq: u32, len: i32): i32 {
-    const at = this.indexOf(seq);
-    return min(len, this.capacity - at);
+    return min(len, this.capacity - this.indexOf(seq));
   }
   addressOf(seq: u32): usize {
     return changetype<usize>(this.ring!) + <usize>this.indexOf(seq);
   }
 
-  /** Forget everything before rcvNxt (it was delivered). */
-  sync(rcvNxt: u32): void {
-    if (this.ring === null) {
-      this.base = rcvNxt;
-      this.head = 0;
-    } else {
-      const d = seqDiff(rcvNxt, this.base); // never negative: RCV.NXT only grows
-      if (d > 0) {
-        this.head = <i32>((<i64>this.head + d) % this.capacity);
-        this.base = rcvNxt;
-      }
-    }
+  /** Everything before seq was delivered (or skipped): forget it. */
+  consume(seq: u32): void {
+    const d = seqDiff(seq, this.base);
+    if (d <= 0) return;
+    this.base = seq;
+    this.head = <i32>((<i64>this.head + d) % this.capacity);
     const r = this.ranges;
-    while (r.length > 0 && seqLe(r[0].end, rcvNxt)) r.shift();
-    if (r.length > 0 && seqLt(r[0].start, rcvNxt)) r[0].start = rcvNxt;
+    let k = 0;
+    while (k < r.length && seqLe(r[k].end, seq)) k++;
+    if (k > 0) r.splice(0, k);
+    if (r.length > 0 && seqLt(r[0].start, seq)) r[0].start = seq;
   }
 
-  /** Up to max SACK blocks: the most recently changed range first, then the
-   *  others by recency (RFC 2018 §4). Writes start/end pairs into out. */
-  sackBlocks(out: StaticArray<u32>, max: i32): i32 {
+  /** Up to max SACK blocks for the ranges beyond `above` (RCV.NXT): the most
+   *  recently changed first, then the others by recency (RFC 2018 §4).
+   *  Writes start/end pairs into out. */
+  sackBlocks(out: StaticArray<u32>, max: i32, above: u32): i32 {
     const r = this.ranges;
     let n = 0;
     let below: u32 = u32.MAX_VALUE;
     while (n < max) {
       let best = -1;
       for (let i = 0; i < r.length; i++) {
-        if (r[i].stamp < below && (best < 0 || r[i].stamp > r[best].stamp)) best = i;
+        if (seqGt(r[i].start, above) && r[i].stamp < below && (best < 0 || r[i].stamp > r[best].stamp)) best = i;
       }
       if (best < 0) break;
       out[2 * n] = r[best].start;
@@ -198,6 +212,14 @@ export class ReassemblyBuffer {
     return n;
   }
 
+  /** Ranges beyond `above`: the SACK blocks there are to send. */
+  rangesAbove(above: u32): i32 {
+    let n = 0;
+    for (let i = 0; i < this.ranges.length; i++) if (seqGt(this.ranges[i].start, above)) n++;
+    return n;
+  }
+
+  /** Drop everything and give the memory back. */
   clear(): void {
     this.ring = null;
     this.ranges = [];

@@ -1,12 +1,14 @@
 // One TCP connection: the RFC 9293 state machine with its send and receive
 // sequence spaces, timers and options, exposed to the app as a Stream.
 //
-// Owns: its send buffer and out-of-order reassembly buffer (both bounded by
-// TcpConfig), one Timer that multiplexes the RTO, persist, delayed-ACK,
+// Owns: its send buffer and receive buffer (both bounded by TcpConfig), one
+// Timer that multiplexes the RTO, persist, delayed-ACK,
 // keep-alive and TIME_WAIT deadlines, and the congestion and RTT state.
 // Depends on: the codec (segments <-> bytes), the context (IP layer, clock,
 // counters), and the Stream interface. Received data in order is handed to the
-// handler straight from the packet; only out-of-order data is copied.
+// handler straight from the packet; only out-of-order data, and data that
+// arrives while the app has paused the stream, is copied. The receive window
+// is what is left of the receive buffer: it closes while the app is paused.
 //
 // Reentrancy: handler callbacks may call write(), end() or abort(). While a
 // segment is being processed, output is deferred to the end of input(); after
@@ -17,7 +19,7 @@ import { NS_PER_MS, NS_PER_S } from "../../core/clock";
 import { TcpContext, IPPROTO_TCP } from "./context";
 import { TcpSegment, SEG_FIN, SEG_SYN, SEG_RST, SEG_PSH, SEG_ACK } from "./segment";
 import { emitHeader, CHECKSUM_OFFSET, MAX_HEADER_LEN } from "./codec";
-import { SendBuffer, ReassemblyBuffer } from "./buffer";
+import { SendBuffer, ReceiveBuffer } from "./buffer";
 import { RtoEstimator } from "./rto";
 import { NewReno, DUP_THRESH } from "./congestion";
 import { Scoreboard } from "./scoreboard";
@@ -97,10 +99,25 @@ export class TcpConnection extends Stream {
   // ---- Receive sequence space ----
   irs: u32 = 0;
   rcvNxt: u32 = 0;
-  readonly reassembly: ReassemblyBuffer;
+  /** The first byte not yet handed to the app (RCV.NXT unless paused). */
+  readSeq: u32 = 0;
+  /** Out-of-order data, and in-order data held while paused. */
+  readonly receiveBuffer: ReceiveBuffer;
+  /** The right edge of the window as last announced: it never moves left
+   *  (RFC 9293 §3.8.6.2.2), and moves right only in steps worth it. */
+  private rcvAdvEdge: u32 = 0;
   /** A FIN that arrived beyond RCV.NXT, waiting for the gap to fill. */
   private finPending: bool = false;
   private finPendingSeq: u32 = 0;
+  /** The peer's FIN arrived (at remoteFinSeq); onEnd follows the data. */
+  private finReceived: bool = false;
+  private remoteFinSeq: u32 = 0;
+  private endDelivered: bool = false;
+  /** The app paused delivery (pause()/resume()). */
+  private paused: bool = false;
+  private delivering: bool = false;
+  /** onClose(Done) waits until held data and onEnd reached the app. */
+  private closePending: bool = false;
 
   // ---- Options (RFC 7323, RFC 2018) ----
   sndShift: i32 = 0; // applied to the peer's windows
@@ -169,7 +186,7 @@ export class TcpConnection extends Stream {
     const now = ctx.clock.now();
     const iss = ctx.isn.next(localAddr, localPort, remoteAddr, remotePort, now);
     this.sendBuffer = new SendBuffer(cfg.sendBuffer);
-    this.reassembly = new ReassemblyBuffer(cfg.receiveWindow);
+    this.receiveBuffer = new ReceiveBuffer(cfg.receiveWindow);
     this.rto = new RtoEstimator(cfg.rtoMin, cfg.rtoMax, cfg.rtoInitial);
     this.cc = new NewReno(DEFAULT_MSS, iss);
     this.timer = new ConnectionTimer();
@@ -215,7 +232,9 @@ export class TcpConnection extends Stream {
     this.irs = syn.seq;
     this.rcvNxt = syn.seq + 1;
     this.lastAckSent = this.rcvNxt;
-    this.reassembly.sync(this.rcvNxt);
+    this.readSeq = this.rcvNxt;
+    this.receiveBuffer.reset(this.rcvNxt);
+    this.rcvAdvEdge = this.rcvNxt + <u32>cfg.receiveWindow;
     this.peerMss = syn.mss != 0 ? <i32>syn.mss : DEFAULT_MSS;
     this.wscaleOk = cfg.windowScaling && syn.wscale >= 0;
     this.sndShift = this.wscaleOk ? min(syn.wscale, MAX_WSCALE) : 0;
@@ -335,6 +354,11 @@ export class TcpConnection extends Stream {
     if (this.state == TcpState.SynSent) this.inputSynSent(seg, now);
     else this.inputSynchronized(seg, now);
     this.inInput = false;
+    if (!this.paused && this.hasHeldData()) {
+      // The app resumed during a callback.
+      this.deliverBuffered();
+      if (this.windowUpdateWorthIt()) this.ackNow = true;
+    }
     if (this.state == TcpState.Closed) return;
     this.output(now);
     if (this.state == TcpState.Closed) return;
@@ -686,27 +710,36 @@ export class TcpConnection extends Stream {
     const room = seqDiff(this.rcvNxt + this.receiveWindow(), seq);
     if (len > room) { len = max(room, 0); fin = false; }
 
+    const buf = this.receiveBuffer;
     if (seq == this.rcvNxt) {
-      const hadGap = !this.reassembly.isEmpty;
+      const fillsGap = buf.hasDataAbove(this.rcvNxt);
       if (len > 0) {
-        this.rcvNxt += <u32>len;
-        this.deliver(data, len);
-        if (this.state == TcpState.Closed) return;
         this.rcvUnackedBytes += len;
+        if (!this.paused && this.readSeq == this.rcvNxt && !this.delivering) {
+          // The common case: straight from the packet to the app.
+          this.rcvNxt += <u32>len;
+          this.readSeq = this.rcvNxt;
+          buf.consume(this.readSeq);
+          this.deliver(data, len);
+          if (this.state == TcpState.Closed) return;
+        } else if (!buf.insert(seq, data, len)) {
+          this.ctx.counters.dropReassemblyFull++;
+          this.ackNow = true;
+          return;
+        }
       }
-      if (hadGap) {
-        this.deliverReassembled();
-        if (this.state == TcpState.Closed) return;
-        this.ackNow = true; // RFC 5681 §4.2: ACK at once when a gap fills
-      }
+      this.rcvNxt = buf.contiguousEnd(this.rcvNxt);
       if (fin || (this.finPending && this.finPendingSeq == this.rcvNxt)) {
         this.onFin(now);
         return;
       }
-      if (len > 0) this.scheduleAck(now);
+      this.deliverBuffered();
+      if (this.state == TcpState.Closed) return;
+      if (fillsGap) this.ackNow = true; // RFC 5681 §4.2: ACK at once when a gap fills
+      else if (len > 0) this.scheduleAck(now);
     } else {
       // Out of order: keep it and tell the sender (duplicate ACK with SACK).
-      if (len > 0 && !this.reassembly.insert(this.rcvNxt, seq, data, len)) {
+      if (len > 0 && !buf.insert(seq, data, len)) {
         this.ctx.counters.dropReassemblyFull++;
       }
       if (fin) {
@@ -717,20 +750,36 @@ export class TcpConnection extends Stream {
     }
   }
 
-  /** Hand over data that the reassembly buffer now holds in order. */
-  private deliverReassembled(): void {
-    const r = this.reassembly;
-    r.sync(this.rcvNxt); // in-order data may have covered held ranges
-    const end = r.contiguousEnd(this.rcvNxt);
-    while (seqLt(this.rcvNxt, end)) {
-      const seq = this.rcvNxt;
-      const n = r.chunkAt(seq, seqDiff(end, seq));
-      const at = r.addressOf(seq);
-      this.rcvNxt += <u32>n;
-      this.deliver(at, n);
-      if (this.state == TcpState.Closed) return;
+  /** Hand the app what the receive buffer holds in order, unless paused;
+   *  then onEnd once the peer's FIN is reached, and a deferred onClose. */
+  private deliverBuffered(): void {
+    if (this.delivering) return; // the loop below is already running
+    const buf = this.receiveBuffer;
+    const end = this.finReceived ? this.remoteFinSeq : this.rcvNxt;
+    this.delivering = true;
+    while (!this.paused && seqLt(this.readSeq, end)) {
+      const seq = this.readSeq;
+      const n = buf.chunkAt(seq, seqDiff(end, seq));
+      const at = buf.addressOf(seq);
+      this.readSeq += <u32>n;
+      this.deliver(at, n); // the bytes stay put until consume() below
+      buf.consume(this.readSeq);
+      if (this.closedForApp()) { this.delivering = false; return; }
     }
-    r.sync(this.rcvNxt);
+    this.delivering = false;
+    if (this.paused || !this.finReceived || this.endDelivered || this.readSeq != this.remoteFinSeq) return;
+    this.endDelivered = true;
+    const h = this.handler;
+    if (h !== null) h.onEnd(this);
+    if (this.closePending && !this.closedForApp()) {
+      this.closePending = false;
+      this.notifyClose(CloseReason.Done);
+    }
+  }
+
+  /** The app can hear nothing more: closed and notified, or aborted. */
+  private closedForApp(): bool {
+    return this.closeNotified || (this.state == TcpState.Closed && !this.closePending);
   }
 
   private deliver(data: usize, len: i32): void {
@@ -738,11 +787,37 @@ export class TcpConnection extends Stream {
     if (h !== null) h.onData(this, data, len);
   }
 
+  /** Stop handing data to the app: what arrives is held in the receive
+   *  buffer, and the window closes as it fills, so the peer slows down. */
+  pause(): void { this.paused = true; }
+
+  /** Hand over what was held, and reopen the window. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.inInput || this.delivering) return; // delivered on the way out
+    this.deliverBuffered();
+    if (this.state == TcpState.Closed) return;
+    const now = this.ctx.clock.now();
+    if (this.windowUpdateWorthIt()) this.ackNow = true;
+    this.output(now);
+    this.updateTimer();
+  }
+
+  get isPaused(): bool { return this.paused; }
+
+  /** Data (or the end) received and not yet handed to the app. */
+  private hasHeldData(): bool {
+    if (this.finReceived) return seqLt(this.readSeq, this.remoteFinSeq) || !this.endDelivered;
+    return seqLt(this.readSeq, this.rcvNxt);
+  }
+
   /** RFC 9293 §3.10.7.4 eighth: the peer's FIN, in order. */
   private onFin(now: i64): void {
+    this.finReceived = true;
+    this.remoteFinSeq = this.rcvNxt;
     this.rcvNxt += 1;
     this.finPending = false;
-    this.reassembly.clear();
     this.ackNow = true;
     switch (this.state) {
       case TcpState.SynReceived:
@@ -759,8 +834,7 @@ export class TcpConnection extends Stream {
       default:
         return;
     }
-    const h = this.handler;
-    if (h !== null) h.onEnd(this);
+    this.deliverBuffered();
   }
 
   /** Delayed ACK (RFC 9293 §3.8.6.3, RFC 5681 §4.2): at least every second
@@ -959,7 +1033,7 @@ export class TcpConnection extends Stream {
 
   private sackBlocksToSend(): i32 {
     if (!this.sackOk) return 0;
-    const n = this.reassembly.ranges.length;
+    const n = this.receiveBuffer.rangesAbove(this.rcvNxt);
     return min(n, this.tsOk ? SACK_BLOCKS_WITH_TS : SACK_BLOCKS_WITHOUT_TS);
   }
 
@@ -976,6 +1050,7 @@ export class TcpConnection extends Stream {
     seg.flags = flags;
     const syn = (flags & SEG_SYN) != 0;
     if ((flags & SEG_ACK) != 0) seg.ack = this.rcvNxt;
+    if (!syn) this.advanceWindowEdge();
     seg.window = syn ? <u16>min(this.ctx.config.receiveWindow, 0xffff) : this.windowField();
     if (syn) {
       const cfg = ctx.config;
@@ -986,7 +1061,7 @@ export class TcpConnection extends Stream {
       seg.hasTimestamp = offerAll ? cfg.timestamps : this.tsOk;
     } else {
       seg.hasTimestamp = this.tsOk;
-      if ((flags & SEG_RST) == 0) seg.sackCount = this.reassembly.sackBlocks(seg.sack, this.sackBlocksToSend());
+      if ((flags & SEG_RST) == 0) seg.sackCount = this.receiveBuffer.sackBlocks(seg.sack, this.sackBlocksToSend(), this.rcvNxt);
     }
     if (seg.hasTimestamp) {
       seg.tsVal = this.tsNow(now);
@@ -1006,10 +1081,23 @@ export class TcpConnection extends Stream {
     }
   }
 
-  /** The window field we send: the whole receive window, scaled. In-order
-   *  data is consumed on arrival, so the window never closes. */
+  /** Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): the right edge follows
+   *  what the app took only in steps of min(buffer / 2, MSS). */
+  private advanceWindowEdge(): void {
+    if (this.windowUpdateWorthIt()) this.rcvAdvEdge = this.readSeq + <u32>this.ctx.config.receiveWindow;
+  }
+
+  private windowUpdateWorthIt(): bool {
+    const edge = this.readSeq + <u32>this.ctx.config.receiveWindow;
+    const step = min(this.ctx.config.receiveWindow >> 1, this.ctx.localMss());
+    return seqDiff(edge, this.rcvAdvEdge) >= step;
+  }
+
+  /** The window field we send: from RCV.NXT to the announced right edge,
+   *  scaled (RFC 7323 §2.3). */
   private windowField(): u16 {
-    return <u16>min(this.ctx.config.receiveWindow >> this.rcvShift, 0xffff);
+    const wnd = max(seqDiff(this.rcvAdvEdge, this.rcvNxt), 0);
+    return <u16>min(wnd >> this.rcvShift, 0xffff);
   }
 
   /** The window in bytes that windowField() announces. */
@@ -1180,9 +1268,8 @@ export class TcpConnection extends Stream {
     this.persistAt = NEVER;
     this.keepAliveAt = NEVER;
     this.sendBuffer.clear();
-    this.reassembly.clear();
     this.startTimeWait(now);
-    this.notifyClose(CloseReason.Done);
+    this.closeDone();
   }
 
   private startTimeWait(now: i64): void {
@@ -1214,8 +1301,27 @@ export class TcpConnection extends Stream {
     }
     this.ctx.connectionClosed(this);
     this.sendBuffer.clear();
-    this.reassembly.clear();
-    this.notifyClose(reason);
+    if (reason == CloseReason.Done) {
+      this.closeDone();
+    } else {
+      // Reset, timeout, abort: what was held is lost with the connection.
+      this.receiveBuffer.clear();
+      this.readSeq = this.rcvNxt;
+      this.remoteFinSeq = this.rcvNxt;
+      this.endDelivered = true;
+      this.closePending = false;
+      this.notifyClose(reason);
+    }
+  }
+
+  /** A clean end: tell the app once it has everything (it may be paused). */
+  private closeDone(): void {
+    if (this.endDelivered || !this.finReceived) {
+      this.receiveBuffer.clear();
+      this.notifyClose(CloseReason.Done);
+    } else {
+      this.closePending = true; // deliverBuffered() finishes the job
+    }
   }
 
   private notifyClose(reason: CloseReason): void {

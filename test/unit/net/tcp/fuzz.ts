@@ -1,13 +1,14 @@
 // Robustness: a peer that sends nonsense. Random segments near the real
 // sequence numbers (so that they reach deep into the state machine, not just
 // the window check), random flags, SACK blocks, timestamps and lengths,
-// random time steps, the app writing and closing at random. The stack must
+// random time steps, the app writing, pausing, resuming and closing at
+// random. The stack must
 // never trap or panic, must keep its invariants, and must clean up. A seed
 // can be given: `npx crust run test/unit/net/tcp/fuzz.ts --target node -- 42`.
 import { log } from "crust";
 import { Harness, Seg, testConfig, syn, LOCAL_PORT, REMOTE_PORT } from "./harness";
 import { TcpConnection, TcpState } from "crust/net/tcp/tcp";
-import { MAX_REASSEMBLY_RANGES } from "crust/net/tcp/buffer";
+import { MAX_RECEIVE_RANGES } from "crust/net/tcp/buffer";
 import { MAX_SCOREBOARD_RANGES } from "crust/net/tcp/scoreboard";
 import { seqDiff, seqLe } from "crust/net/tcp/seq";
 
@@ -53,7 +54,7 @@ function randomSegment(c: TcpConnection, port: u16): Seg {
 function checkInvariants(h: Harness, c: TcpConnection): void {
   if (c.state == TcpState.Closed) return;
   assert(c.sendBuffer.length <= h.tcp.config.sendBuffer, "send buffer bounded");
-  assert(c.reassembly.ranges.length <= MAX_REASSEMBLY_RANGES, "reassembly ranges bounded");
+  assert(c.receiveBuffer.ranges.length <= MAX_RECEIVE_RANGES, "receive buffer ranges bounded");
   assert(c.scoreboard.starts.length <= MAX_SCOREBOARD_RANGES, "scoreboard bounded");
   assert(seqLe(c.sndUna, c.sndNxt) && seqLe(c.sndNxt, c.sndMax) || c.state == TcpState.SynSent, "SND.UNA <= SND.NXT <= SND.MAX");
   assert(seqDiff(c.sndMax, c.sndUna) <= h.tcp.config.sendBuffer + 2, "flight within the send buffer (+SYN, FIN)");
@@ -81,13 +82,19 @@ export function main(args: string[]): void {
       else if (what == 6) c.writeString("w".repeat(<i32>below(5000)));
       else if (what == 7) h.advance(<i64>below(3000));
       else if (what == 8 && below(20) == 0) c.end();
-      else if (what == 9 && below(4) == 0) c.setNoDelay(below(2) == 0);
+      else if (what == 9) {
+        const k = below(8);
+        if (k == 0) c.setNoDelay(below(2) == 0);
+        else if (k < 5) c.pause();
+        else c.resume();
+      }
       h.drain();
       checkInvariants(h, c);
     }
     const k = h.tcp.counters;
     oow += k.dropOutOfWindow; badAck += k.dropBadAck; resets += k.resetsReceived; established += <u64>(c.state != TcpState.Closed ? 1 : 0);
     retrans += k.retransmits; challenges += k.challengeAcks;
+    c.resume();
     h.advance(300_000); // let every timer run out (TIME-WAIT, retries)
     h.drain();
     h.finish("fuzz round " + round.toString());

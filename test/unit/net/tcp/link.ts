@@ -4,7 +4,7 @@
 // ManualClock the link runs as fast as the CPU allows and every run is the
 // same. This file is itself a test: a 1 MB transfer with loss and
 // reordering, with SACK and without, must arrive intact and close cleanly.
-import { log as klog } from "crust";
+import { log as klog, Timer } from "crust";
 import { IpLayer, TransportProtocol } from "crust/net/ip";
 import { Stream, StreamHandler, StreamAcceptor, CloseReason } from "crust/net/stream";
 import { Tcp, TcpConfig, ManualClock, TcpConnection } from "crust/net/tcp/tcp";
@@ -106,6 +106,9 @@ class Peer extends StreamHandler {
   closed: bool = false;
   reason: CloseReason = CloseReason.Done;
   private chunk: ArrayBuffer = new ArrayBuffer(4096);
+  slow: Resume | null = null;
+  sincePause: i32 = 0;
+  pauses: i32 = 0;
   constructor(public total: i32) { super(); }
 
   pump(s: Stream): void {
@@ -124,10 +127,29 @@ class Peer extends StreamHandler {
       if (load<u8>(d + <usize>i) != patternByte(this.received + i)) this.bad++;
     }
     this.received += len;
+    const slow = this.slow;
+    if (slow !== null) {
+      this.sincePause += len;
+      if (this.sincePause >= 100_000) {
+        // A slow reader: stop for 50 ms after every 100 KB.
+        this.sincePause = 0;
+        const c = changetype<TcpConnection>(s);
+        c.pause();
+        this.pauses++;
+        slow.conn = c;
+        slow.clock.schedule(slow, slow.clock.now() + 50 * MS);
+      }
+    }
   }
   onEnd(s: Stream): void { this.ended = true; }
   onDrain(s: Stream): void { this.pump(s); }
   onClose(s: Stream, reason: CloseReason): void { this.closed = true; this.reason = reason; }
+}
+
+class Resume extends Timer {
+  conn: TcpConnection | null = null;
+  constructor(public clock: ManualClock) { super(); }
+  fire(now: i64): void { this.conn!.resume(); }
 }
 
 class PeerAcceptor extends StreamAcceptor {
@@ -139,9 +161,10 @@ class PeerAcceptor extends StreamAcceptor {
   }
 }
 
-function transfer(clientBytes: i32, serverBytes: i32, sack: bool, lossPerMille: i32, reorderPerMille: i32): void {
+function transfer(clientBytes: i32, serverBytes: i32, sack: bool, lossPerMille: i32, reorderPerMille: i32,
+                  slowReader: bool = false): void {
   const what = clientBytes.toString() + "/" + serverBytes.toString() + " bytes, " + (sack ? "SACK" : "NewReno") +
-    ", loss " + lossPerMille.toString() + "/1000: ";
+    ", loss " + lossPerMille.toString() + "/1000" + (slowReader ? ", slow reader" : "") + ": ";
   const clock = new ManualClock();
   const link = new Link(clock, 0x0a000001, 0x0a000002);
   link.lossPerMille = lossPerMille;
@@ -152,6 +175,7 @@ function transfer(clientBytes: i32, serverBytes: i32, sack: bool, lossPerMille: 
   const server = new Tcp(link.a, cfg, clock);
   const client = new Tcp(link.b, cfg, clock);
   const acceptor = new PeerAcceptor(serverBytes);
+  if (slowReader) acceptor.peer.slow = new Resume(clock);
   const l = server.listen(80, acceptor)!;
   const cp = new Peer(clientBytes);
   const c = client.connect(0x0a000001, 80, cp)!;
@@ -165,6 +189,7 @@ function transfer(clientBytes: i32, serverBytes: i32, sack: bool, lossPerMille: 
   assert(cp.closed && cp.reason == CloseReason.Done && sp.closed && sp.reason == CloseReason.Done, what + "closed cleanly");
   assert(client.connectionCount == 0 && server.connectionCount == 0, what + "TIME-WAIT over, nothing left");
   if (lossPerMille > 0) assert(client.counters.retransmits + server.counters.retransmits > 0, what + "losses were repaired");
+  if (slowReader) assert(sp.pauses >= 10, what + "the reader paused");
   const k = client.counters, q = server.counters;
   log(what + ms.toString() + " ms simulated, " + link.count.toString() + " packets, " + link.dropped.toString() +
     " dropped, " + (k.retransmits + q.retransmits).toString() + " retransmits (" +
@@ -184,4 +209,6 @@ export function main(args: string[]): void {
   transfer(MB, 0, true, 50, 100);
   transfer(256 << 10, 256 << 10, true, 30, 50);  // both ways: data carries SACK blocks
   transfer(256 << 10, 256 << 10, false, 30, 50);
+  transfer(MB, 0, true, 0, 0, true);   // flow control: zero windows, probes
+  transfer(MB, 0, true, 20, 50, true);
 }

@@ -1,8 +1,8 @@
 // The TCP stack's building blocks on their own: sequence arithmetic, the
-// send ring, reassembly and the SACK blocks it reports, the sender's
+// send ring, the receive buffer and the SACK blocks it reports, the sender's
 // scoreboard, the RTO estimator, NewReno, and the ISN generator.
 import "crust";
-import { SendBuffer, ReassemblyBuffer, MAX_REASSEMBLY_RANGES } from "crust/net/tcp/buffer";
+import { SendBuffer, ReceiveBuffer, MAX_RECEIVE_RANGES } from "crust/net/tcp/buffer";
 import { Scoreboard } from "crust/net/tcp/scoreboard";
 import { RtoEstimator } from "crust/net/tcp/rto";
 import { NewReno } from "crust/net/tcp/congestion";
@@ -49,33 +49,41 @@ function sendBuffer(): void {
   b.clear();
 }
 
-function reassembly(): void {
-  const r = new ReassemblyBuffer(1000);
+function receiveBuffer(): void {
+  const r = new ReceiveBuffer(1000);
   const nxt: u32 = 0xfffffff0; // across the 2^32 wrap
-  assert(r.insert(nxt, nxt + 20, bytes("cccc"), 4), "insert");
-  assert(r.insert(nxt, nxt + 10, bytes("bbbb"), 4), "insert");
+  r.reset(nxt);
+  assert(r.insert(nxt + 20, bytes("cccc"), 4), "insert");
+  assert(r.insert(nxt + 10, bytes("bbbb"), 4), "insert");
   const blocks = new StaticArray<u32>(8);
-  assert(r.sackBlocks(blocks, 4) == 2, "two ranges");
+  assert(r.sackBlocks(blocks, 4, nxt) == 2 && r.rangesAbove(nxt) == 2, "two ranges");
   assert(blocks[0] == nxt + 10 && blocks[1] == nxt + 14, "the most recent first");
   assert(blocks[2] == nxt + 20 && blocks[3] == nxt + 24, "then the other");
-  assert(r.contiguousEnd(nxt) == nxt, "a hole at RCV.NXT");
+  assert(r.contiguousEnd(nxt) == nxt && r.hasDataAbove(nxt), "a hole at RCV.NXT");
   // Touching ranges merge.
-  assert(r.insert(nxt, nxt + 14, bytes("xxxxxx"), 6), "fill between");
+  assert(r.insert(nxt + 14, bytes("xxxxxx"), 6), "fill between");
   assert(r.ranges.length == 1 && r.ranges[0].start == nxt + 10 && r.ranges[0].end == nxt + 24, "merged");
-  // Data before RCV.NXT or beyond the window is clipped.
-  assert(r.insert(nxt, nxt - 5, bytes("0123456789"), 10), "insert straddling RCV.NXT");
+  // Data before the first undelivered byte is clipped.
+  assert(r.insert(nxt - 5, bytes("0123456789"), 10), "insert straddling RCV.NXT");
   assert(r.contiguousEnd(nxt) == nxt + 5, "held from RCV.NXT on");
-  const p = r.addressOf(nxt);
-  assert(text(p, r.chunkAt(nxt, 5)) == "56789", "the part after RCV.NXT");
-  r.sync(nxt + 5);
+  assert(r.sackBlocks(blocks, 4, nxt + 5) == 1 && blocks[0] == nxt + 10, "in-order data is not SACKed");
+  assert(text(r.addressOf(nxt), r.chunkAt(nxt, 5)) == "56789", "the part after RCV.NXT");
+  r.consume(nxt + 5);
   assert(r.held == 14, "held bytes: " + r.held.toString());
-  assert(r.insert(nxt + 5, nxt + 5 + 995, bytes("abcdefghij"), 10), "at the window's edge");
+  // The window ends capacity bytes after the first undelivered byte.
+  assert(r.insert(nxt + 5 + 995, bytes("abcdefghij"), 10), "at the window's edge");
   assert(r.ranges[r.ranges.length - 1].end == nxt + 5 + 1000, "clipped to the window");
+  // Held data wraps around the ring and reads back in two pieces.
+  r.consume(nxt + 24);
+  assert(r.insert(nxt + 24, bytes("y".repeat(990)), 990), "fill the window");
+  const first = r.chunkAt(nxt + 24, 990);
+  assert(first < 990 && text(r.addressOf(nxt + 24 + <u32>first), 990 - first) == "y".repeat(990 - first), "wraps");
   // The number of ranges is bounded.
-  const q = new ReassemblyBuffer(10000);
-  for (let i = 0; i < MAX_REASSEMBLY_RANGES; i++) assert(q.insert(0, <u32>(10 + 3 * i), bytes("z"), 1), "range");
-  assert(!q.insert(0, 5000, bytes("z"), 1), "one range too many is refused");
-  assert(q.insert(0, 11, bytes("z"), 1), "extending a range is fine");
+  const q = new ReceiveBuffer(10000);
+  q.reset(0);
+  for (let i = 0; i < MAX_RECEIVE_RANGES; i++) assert(q.insert(<u32>(10 + 3 * i), bytes("z"), 1), "range");
+  assert(!q.insert(5000, bytes("z"), 1), "one range too many is refused");
+  assert(q.insert(11, bytes("z"), 1), "extending a range is fine");
 }
 
 function scoreboard(): void {
@@ -166,7 +174,7 @@ function isn(): void {
 export function main(args: string[]): void {
   sequenceNumbers();
   sendBuffer();
-  reassembly();
+  receiveBuffer();
   scoreboard();
   rto();
   newReno();
