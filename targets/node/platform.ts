@@ -1,5 +1,6 @@
 // The node target's platform: the host's NIC (a TAP device, when crust run
-// was given --tap) as a NetDevice, polled every loop turn.
+// was given --tap) as a NetDevice, polled every loop turn. Started by the
+// generated entry for apps that use devices.
 import { hostnet_info, hostnet_receive, hostnet_send } from "crust/boundary";
 import { NetDevice, netDevices } from "crust/dev/net";
 import { EventSource, addSource } from "crust/core/loop";
@@ -41,7 +42,7 @@ class HostNetPoller extends EventSource {
   }
 }
 
-export function startPlatform(): void {
+export function startDevices(): void {
   const dev = new HostNetDevice();
   const mtu = hostnet_info(changetype<usize>(dev.mac));
   if (mtu == 0) return;

@@ -1,6 +1,8 @@
 // The qemu target's platform: started by the generated entry after the
-// kernel has booted and before the app's main. It starts interrupt dispatch,
-// finds the virtio devices and starts their drivers:
+// kernel has booted and before the app's main. startPlatform() starts
+// interrupt dispatch; startDevices() — called only for apps that use devices
+// (they import crust/net, crust/http or crust/dev), so that an app links only
+// the drivers it needs — finds the virtio devices and starts their drivers:
 //  - `-M microvm`: virtio-mmio transports, announced by QEMU on the command
 //    line as `virtio_mmio.device=<size>@<base>:<gsi>` (the Linux syntax,
 //    drivers/virtio/virtio_mmio.c); their lines are edge-triggered;
@@ -34,6 +36,9 @@ const VIRTIO_MMIO_DEVICE_ID: u64 = 0x008;
 
 export function startPlatform(): void {
   startIrqDispatch();
+}
+
+export function startDevices(): void {
   let found = startMmioDevices();
   if (pciPresent()) found += startPciDevices();
   else if (found == 0) explainMissingMmio();

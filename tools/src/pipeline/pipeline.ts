@@ -10,7 +10,7 @@ import { requireTool, TOOLS } from "../tools.js";
 import { ASSETS_FOLDER, assetsSource } from "./assets.js";
 import { entrySource } from "./glue.js";
 import { ksymsBlob } from "./ksyms.js";
-import { Fingerprint, StepRunner } from "./steps.js";
+import { Fingerprint, StepRunner, listFiles } from "./steps.js";
 import { xlConfig } from "../xen/config.js";
 
 export interface BuildOptions {
@@ -35,7 +35,7 @@ const isTs = (n: string) => n.endsWith(".ts");
 const isMachineSource = (n: string) => /\.(c|h|S|ld)$/.test(n);
 
 /** Flags for the freestanding x86-64 machine layer and the wasm2c output. */
-function clangFlags(debug: boolean, includeDir: string, platformDir: string): string[] {
+function clangFlags(debug: boolean, includeDir: string, platformDir: string, guardWindow: boolean): string[] {
   return [
     "--target=x86_64-unknown-none-elf",
     "-ffreestanding", "-nostdlib", "-fno-pic", "-fno-pie", "-fno-stack-protector",
@@ -45,10 +45,13 @@ function clangFlags(debug: boolean, includeDir: string, platformDir: string): st
     debug ? "-O0" : "-Os",
     "-g",
     `-I${join(MACHINE_DIR, "include")}`, `-I${platformDir}`, `-I${MACHINE_DIR}`, `-I${includeDir}`,
-    // Bounds checks in the generated code instead of signal handlers (there
-    // are none); the call-depth limit matches the 512 KiB boot stack.
-    "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0",
-    "-DWASM_RT_MAX_CALL_STACK_DEPTH=2000",
+    // With a guard window (pvh/paging.c) an out-of-bounds access faults and
+    // the generated code checks nothing; a stack overflow hits the guard page.
+    // Otherwise (Xen PV) every access is bounds-checked and the call depth
+    // is counted, within the 512 KiB boot stack.
+    ...(guardWindow
+      ? ["-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1", "-DWASM_RT_USE_STACK_DEPTH_COUNT=0"]
+      : ["-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0", "-DWASM_RT_MAX_CALL_STACK_DEPTH=2000"]),
   ];
 }
 
@@ -86,11 +89,26 @@ function isSymlink(p: string): boolean {
   }
 }
 
-async function compileAsc(app: App, opts: BuildOptions, dir: string, wasm: string): Promise<void> {
-  const entry = join(dir, "entry.ts");
+/** An app uses devices when it imports the network stack, HTTP or a device
+ *  interface; only then are drivers linked (MirageOS's rule: a unikernel
+ *  carries only what it uses). */
+function usesDevices(app: App): boolean {
+  return app.sourceDirs
+    .flatMap((d) => listFiles(d).filter(isTs))
+    .some((f) => /from\s+["']crust\/(net|http|dev)\b/.test(readFileSync(f, "utf8")));
+}
+
+/** The generated modules: the entry and, for an app with public/, its assets. */
+function generatedSources(app: App, target: Target, dir: string): { entry: string; assets: string | null } {
   const assets = app.sourceDirs.length === 1 && app.entry.endsWith("index.ts") ? assetsSource(app.sourceDirs[0]) : null;
-  if (assets !== null) writeFileSync(join(dir, "assets.ts"), assets);
-  writeFileSync(entry, entrySource(app, opts.target, entry, assets !== null));
+  const entry = entrySource(app, target, join(dir, "entry.ts"), assets !== null, usesDevices(app));
+  return { entry, assets };
+}
+
+async function compileAsc(app: App, opts: BuildOptions, dir: string, wasm: string, generated: { entry: string; assets: string | null }): Promise<void> {
+  const entry = join(dir, "entry.ts");
+  if (generated.assets !== null) writeFileSync(join(dir, "assets.ts"), generated.assets);
+  writeFileSync(entry, generated.entry);
   const lib = linkKernelPackage(dir);
   const asc = await import("assemblyscript/asc");
   const args = [
@@ -123,10 +141,11 @@ export async function build(app: App, opts: BuildOptions): Promise<BuildResult> 
   const wasm = join(dir, "kernel.wasm");
   const ascVersion = JSON.parse(readFileSync(join(REPO, "node_modules/assemblyscript/package.json"), "utf8")).version;
 
-  const sources = new Fingerprint().add("asc", ascVersion, opts.target, opts.debug, app.entry);
+  const generated = generatedSources(app, opts.target, dir);
+  const sources = new Fingerprint().add("asc", ascVersion, opts.target, opts.debug, app.entry, generated.entry);
   for (const d of [KERNEL_DIR, TARGETS_DIR, ...app.sourceDirs]) sources.tree(d, isTs);
   for (const d of app.sourceDirs) sources.tree(join(d, ASSETS_FOLDER), () => true);
-  await steps.run("asc", sources.digest(), [wasm], () => compileAsc(app, opts, dir, wasm));
+  await steps.run("asc", sources.digest(), [wasm], () => compileAsc(app, opts, dir, wasm, generated));
   if (opts.target === "node") return { image: wasm, dir };
 
   const wasm2c = requireTool(TOOLS.wasm2c);
@@ -138,7 +157,7 @@ export async function build(app: App, opts: BuildOptions): Promise<BuildResult> 
   );
 
   const platformDir = join(MACHINE_DIR, MACHINE_PLATFORM[opts.target]);
-  const flags = clangFlags(opts.debug, dir, platformDir);
+  const flags = clangFlags(opts.debug, dir, platformDir, opts.target === "qemu");
   const kernelObj = join(dir, "kernel.o");
   await steps.run("clang", new Fingerprint().add(...flags).file(kernelC).digest(), [kernelObj], () =>
     mustExec("clang", clang, [...flags, "-w", "-c", kernelC, "-o", kernelObj]),
