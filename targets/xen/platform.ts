@@ -1,9 +1,14 @@
 // The xen target's platform: started by the generated entry after the kernel
 // has booted and before the app's main. The console, clocks and power-off
 // are the machine layer's (machine/x86_64/xen); here the xenstore client
-// starts, and the domain introduces itself from xenstore.
+// starts, the domain introduces itself from xenstore, and the guest follows
+// the toolstack's shutdown requests (`xl shutdown`: control/shutdown, as in
+// Xen's docs/misc/xenstore-paths.pandoc).
 import * as log from "crust/core/log";
-import { XS_ERROR, XenStoreReply, startXenStore, xenstore } from "./xenstore";
+import { exit } from "crust/core/loop";
+import { XS_ERROR, XenStoreReply, XenStoreWatch, startXenStore, xenstore } from "./xenstore";
+
+const SHUTDOWN_PATH = "control/shutdown";
 
 /** Logs "domain <name> (id <domid>)" once both reads are answered. */
 class Introduction extends XenStoreReply {
@@ -15,8 +20,32 @@ class Introduction extends XenStoreReply {
   }
 }
 
+/** control/shutdown changed: read what the toolstack asks for. */
+class ShutdownWatch extends XenStoreWatch {
+  onChange(path: string): void {
+    xenstore.read(SHUTDOWN_PATH, new ShutdownRequest());
+  }
+}
+
+/** "poweroff", "halt" or "reboot": acknowledge (write "") and end with exit
+ *  code 0 — the app had no say, so nothing failed; crust.xl destroys the
+ *  domain on reboot too. "suspend" is not supported. */
+class ShutdownRequest extends XenStoreReply {
+  onReply(type: u32, value: string): void {
+    if (type == XS_ERROR || value.length == 0) return;
+    if (value != "poweroff" && value != "halt" && value != "reboot") {
+      log.warn("xen", "the toolstack asks for '" + value + "', which this guest does not support");
+      return;
+    }
+    log.info("xen", "the toolstack asks for " + value);
+    xenstore.write(SHUTDOWN_PATH, "");
+    exit(0);
+  }
+}
+
 export function startPlatform(): void {
   startXenStore();
   const intro = new Introduction();
-  if (!xenstore.read("name", intro) || !xenstore.read("domid", intro)) log.warn("xen", "the xenstore ring is full");
+  if (!xenstore.read("name", intro) || !xenstore.read("domid", intro) || !xenstore.watch(SHUTDOWN_PATH, new ShutdownWatch()))
+    log.warn("xen", "the xenstore ring is full");
 }

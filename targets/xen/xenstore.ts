@@ -13,6 +13,7 @@ import { EventSource, addSource, ref, unref } from "crust/core/loop";
 // xs_wire.h: enum xsd_sockmsg_type.
 export const XS_DIRECTORY: u32 = 1;
 export const XS_READ: u32 = 2;
+export const XS_WATCH: u32 = 4;
 export const XS_WRITE: u32 = 11;
 export const XS_WATCH_EVENT: u32 = 15;
 export const XS_ERROR: u32 = 16;
@@ -28,6 +29,11 @@ export abstract class XenStoreReply {
   abstract onReply(type: u32, value: string): void;
 }
 
+/** What to do when a watched path (or one below it) changes. */
+export abstract class XenStoreWatch {
+  abstract onChange(path: string): void;
+}
+
 class Outstanding {
   constructor(public id: u32, public handler: XenStoreReply | null) {}
 }
@@ -37,6 +43,7 @@ export class XenStore extends EventSource {
   private rxLength: i32 = 0;
   private nextId: u32 = 1;
   private outstanding: Outstanding[] = [];
+  private watches: XenStoreWatch[] = []; // the token of watches[i] is i
   /** Messages that matched no request (or were malformed) and were dropped. */
   dropped: u64 = 0;
 
@@ -46,6 +53,15 @@ export class XenStore extends EventSource {
 
   write(path: string, value: string, handler: XenStoreReply | null = null): bool {
     return this.request(XS_WRITE, String.UTF8.encode(path, true), String.UTF8.encode(value, false), handler);
+  }
+
+  /** Call watch.onChange(path) now and whenever path or a path below it
+   *  changes. A watch holds no loop reference: it never keeps the guest up. */
+  watch(path: string, watch: XenStoreWatch): bool {
+    const token = String.UTF8.encode(this.watches.length.toString(), true);
+    if (!this.request(XS_WATCH, String.UTF8.encode(path, true), token, null)) return false;
+    this.watches.push(watch);
+    return true;
   }
 
   private request(type: u32, path: ArrayBuffer, value: ArrayBuffer | null, handler: XenStoreReply | null): bool {
@@ -89,6 +105,7 @@ export class XenStore extends EventSource {
   }
 
   private deliver(type: u32, id: u32, payload: usize, length: i32): void {
+    if (type == XS_WATCH_EVENT) { this.watchEvent(payload, length); return; }
     for (let i = 0; i < this.outstanding.length; i++) {
       const o = this.outstanding[i];
       if (o.id != id) continue;
@@ -98,7 +115,16 @@ export class XenStore extends EventSource {
       if (o.handler !== null) o.handler!.onReply(type, String.UTF8.decodeUnsafe(payload, length, true));
       return;
     }
-    this.dropped++; // a watch event (none are set yet) or a stray reply
+    this.dropped++; // a stray reply
+  }
+
+  /** XS_WATCH_EVENT's payload: the path that changed, NUL, the token, NUL. */
+  private watchEvent(payload: usize, length: i32): void {
+    let split = 0;
+    while (split < length && load<u8>(payload + split) != 0) split++;
+    const token = split + 1 < length ? I32.parseInt(String.UTF8.decodeUnsafe(payload + split + 1, length - split - 1, true)) : -1;
+    if (token < 0 || token >= this.watches.length) { this.dropped++; return; }
+    this.watches[token].onChange(String.UTF8.decodeUnsafe(payload, split, false));
   }
 }
 

@@ -29,6 +29,7 @@ async function buildXen(app: string): Promise<string> {
 interface Case {
   app: string;
   args: string;
+  afterOutput?: string;
   expect: RegExp[];
   reason: string;
   code: number;
@@ -41,17 +42,20 @@ const cases: Case[] = [
   { app: "examples/calc", args: "'2*(3+4)'", reason: "poweroff", code: 0, expect: [/^2\*\(3\+4\) = 14$/m] },
   // Any exit code but 0 is a crash for the toolstack; the code is in xenstore.
   { app: "examples/calc", args: "'2*(3+'", reason: "crash", code: 1, expect: [/error: .*position/i] },
+  // A guest that never ends on its own stops when the toolstack asks.
+  { app: "test/apps/forever.ts", args: "", afterOutput: "xl shutdown $name", reason: "poweroff", code: 0,
+    expect: [/^running$/m, /info xen: the toolstack asks for poweroff$/m] },
   { app: "test/apps/crash.ts", args: "unreachable", reason: "crash", code: EXIT_WASM_TRAP,
     expect: [/wasm trap: unreachable executed/, /backtrace:\n\s+[0-9a-f]{16} \S+\+0x/, /kernel_run\+0x/] },
 ];
 const present = cases.filter((c) => existsSync(join(REPO, c.app)));
 
 describe("xen target", { skip }, () => {
-  test("hello, calc and a crash as PV guests: console ring, shutdown reason, exit code", { timeout: 900_000 }, async () => {
+  test("hello, calc, xl shutdown and a crash as PV guests: console ring, shutdown reason, exit code", { timeout: 900_000 }, async () => {
     const images = new Map<string, string>();
     for (const c of present) if (!images.has(c.app)) images.set(c.app, await buildXen(c.app));
     const guests: XenGuest[] = present.map((c) => ({
-      image: images.get(c.app)!, name: resolveApp(join(REPO, c.app)).name, memoryMiB: 32, cmdline: `-- ${c.args}`,
+      image: images.get(c.app)!, name: resolveApp(join(REPO, c.app)).name, memoryMiB: 32, cmdline: `-- ${c.args}`, afterOutput: c.afterOutput,
     }));
     const t0 = performance.now();
     const results = await runGuests(guests);

@@ -29,6 +29,9 @@ export interface XenGuest {
   memoryMiB: number;
   /** The guest command line: kernel options, then -- and the app's words. */
   cmdline: string;
+  /** A dom0 shell command run once the guest has printed something, with
+   *  $name and $id set (e.g. "xl shutdown $name"). */
+  afterOutput?: string;
 }
 
 export interface GuestResult {
@@ -59,7 +62,7 @@ for n in $(seq 0 ${count - 1}); do
   name=$(sed -n 's/^name = "\\(.*\\)"$/\\1/p' crust.xl)
   log=${GUEST_CONSOLE}/guest-$name.log
   echo "${MARK} guest $n begin"
-  t0=$(now); first=none; off=0; reason=unknown
+  t0=$(now); first=none; off=0; reason=unknown; acted=no
   # -e: no monitoring child; the domain is kept (on_* = preserve) and read here.
   if ! xl create -e crust.xl >/tmp/xl.log 2>&1; then
     cat /tmp/xl.log
@@ -80,6 +83,9 @@ for n in $(seq 0 ${count - 1}); do
       [ "$first" = none ] && first=$(echo "$(now) $t0" | awk '{printf "%.2f", $1 - $2}')
       tail -c +$((off + 1)) "$log" | head -c $((size - off))
       off=$size
+    fi
+    if [ "$first" != none ] && [ $acted = no ] && [ -f after-output ]; then
+      acted=yes; (. ./after-output) >/dev/null 2>&1
     fi
     state=$(echo "$line" | awk '{print $5}')
     case "$state" in
@@ -126,6 +132,7 @@ function guestArchive(guests: XenGuest[]): Buffer {
       { path: `guest/${n}/crust.elf`, mode: FILE, data: readFileSync(g.image) },
       { path: `guest/${n}/crust.xl`, mode: FILE, data: Buffer.from(xl) },
     );
+    if (g.afterOutput) entries.push({ path: `guest/${n}/after-output`, mode: FILE, data: Buffer.from(g.afterOutput + "\n") });
   });
   entries.push({ path: "guest/run", mode: EXEC, data: Buffer.from(runScript(guests.length)) });
   return cpio(entries);
