@@ -40,5 +40,5 @@ export function main(args: string[]): void {
     println("echo: port 7 is taken");
     exit(1);
   }
-  println("echo: UDP and TCP port 7");
+  println("echo: listening on UDP and TCP port 7");
 }
