@@ -8,8 +8,9 @@ export class TcpConfig {
   msl: i64 = 30 * NS_PER_S;
   /** Send buffer per connection: bytes written but not yet acknowledged. */
   sendBuffer: i32 = 64 * 1024;
-  /** Receive window per connection. Data in order goes straight to the
-   *  handler, so this bounds only the out-of-order reassembly memory. */
+  /** Receive buffer per connection, and so the largest window we offer.
+   *  Data in order goes straight to a reading app; the buffer holds data
+   *  out of order and data for a paused app. */
   receiveWindow: i32 = 64 * 1024;
   /** RFC 6298 §2.4 asks for a 1 s minimum RTO; 200 ms (Linux's choice) is
    *  accepted practice for data-centre paths and recovers 5x faster. */

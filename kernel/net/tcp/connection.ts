@@ -312,7 +312,17 @@ export class TcpConnection extends Stream {
   /** RFC 9293 §3.10.5 ABORT: RST in synchronized states, then gone. */
   abort(): void {
     const s = this.state;
-    if (s == TcpState.Closed) return;
+    if (s == TcpState.Closed) {
+      if (this.closePending) {
+        // Closed cleanly, but the paused app gives up on the held data.
+        this.closePending = false;
+        this.receiveBuffer.clear();
+        this.readSeq = this.rcvNxt;
+        this.endDelivered = true;
+        this.notifyClose(CloseReason.Aborted);
+      }
+      return;
+    }
     if (s == TcpState.SynReceived || s == TcpState.Established || s == TcpState.FinWait1 ||
         s == TcpState.FinWait2 || s == TcpState.CloseWait) {
       this.sendReset(this.sndNxt);
@@ -1316,12 +1326,13 @@ export class TcpConnection extends Stream {
 
   /** A clean end: tell the app once it has everything (it may be paused). */
   private closeDone(): void {
-    if (this.endDelivered || !this.finReceived) {
-      this.receiveBuffer.clear();
-      this.notifyClose(CloseReason.Done);
-    } else {
+    if (this.finReceived && this.hasHeldData()) {
       this.closePending = true; // deliverBuffered() finishes the job
+      return;
     }
+    this.receiveBuffer.clear();
+    this.readSeq = this.rcvNxt;
+    this.notifyClose(CloseReason.Done);
   }
 
   private notifyClose(reason: CloseReason): void {
