@@ -19,6 +19,7 @@ import { NS_PER_MS, NS_PER_S } from "../../core/clock";
 import { TcpContext, IPPROTO_TCP } from "./context";
 import { TcpSegment, SEG_FIN, SEG_SYN, SEG_RST, SEG_PSH, SEG_ACK } from "./segment";
 import { emitHeader, CHECKSUM_OFFSET, MAX_HEADER_LEN } from "./codec";
+import { TCP_MAX_WINDOW_SHIFT } from "../wire/tcp";
 import { SendBuffer, ReceiveBuffer } from "./buffer";
 import { RtoEstimator } from "./rto";
 import { NewReno, DUP_THRESH } from "./congestion";
@@ -54,7 +55,7 @@ const DEFAULT_MSS: i32 = 536;
  *  one-byte segments (Linux uses 48 + headers similarly). */
 const MIN_MSS: i32 = 64;
 /** RFC 7323 §2.3: the largest window shift. */
-const MAX_WSCALE: i32 = 14;
+const MAX_WSCALE: i32 = TCP_MAX_WINDOW_SHIFT;
 /** RFC 7323 §3.2: the timestamp option with its two NOPs. */
 const TS_OPTION_BYTES: i32 = 12;
 /** RFC 6298 §5.7: RTO once data flows after a retransmitted SYN. */

@@ -3,6 +3,7 @@
 // challenge-ACK budget. The Tcp protocol implements the two callbacks that
 // move a connection in and out of its tables.
 import { IpLayer } from "../ip";
+import { IP_PROTOCOL_TCP } from "../wire/ipv4";
 import { TcpConfig } from "./config";
 import { TcpCounters } from "./counters";
 import { TcpClock } from "./clock";
@@ -12,8 +13,8 @@ import { HEADER_LEN, MAX_HEADER_LEN } from "./codec";
 import { TcpConnection } from "./connection";
 import { NS_PER_S } from "../../core/clock";
 
-/** IP protocol number of TCP. */
-export const IPPROTO_TCP: u8 = 6;
+/** IP protocol number of TCP (RFC 9293 §3.1, the IANA registry). */
+export const IPPROTO_TCP: u8 = IP_PROTOCOL_TCP;
 
 export abstract class TcpContext {
   readonly counters: TcpCounters = new TcpCounters();
