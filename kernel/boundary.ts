@@ -83,6 +83,26 @@ export declare function xenstore_send(ptr: usize, len: usize): u32;
 @external("crust", "xenstore_receive")
 export declare function xenstore_receive(ptr: usize, cap: usize): u32;
 
+/** A new event channel port that domain remote_domid (a backend) may bind;
+ *  u32.MAX_VALUE if none. wait() wakes when one of these ports fires. */
+@external("crust", "evtchn_alloc")
+export declare function evtchn_alloc(remote_domid: u32): u32;
+/** Signal the peer of a port from evtchn_alloc; returns 0 for any other port. */
+@external("crust", "evtchn_notify")
+export declare function evtchn_notify(port: u32): u32;
+/** Take and clear the set of this kernel's ports that fired (bit n = port n). */
+@external("crust", "evtchn_take")
+export declare function evtchn_take(): u64;
+
+/** Let domain domid read (readonly != 0) or read and write the page of
+ *  linear memory at ptr (page-aligned) through grant reference ref (8 and
+ *  up); returns 1, or 0 for a bad ref. grant_end revokes it: 0 while the
+ *  peer still uses the page. */
+@external("crust", "grant_access")
+export declare function grant_access(ref: u32, domid: u32, ptr: usize, readonly: u32): u32;
+@external("crust", "grant_end")
+export declare function grant_end(ref: u32): u32;
+
 // ---- Host platforms (node): a NIC that the host provides (a TAP device) ----
 
 /** If the host attached a NIC, write its MAC (6 bytes) to mac and return its

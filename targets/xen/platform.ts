@@ -1,12 +1,14 @@
 // The xen target's platform: started by the generated entry after the kernel
 // has booted and before the app's main. The console, clocks and power-off
 // are the machine layer's (machine/x86_64/xen); here the xenstore client
-// starts, the domain introduces itself from xenstore, and the guest follows
+// starts, the domain introduces itself from xenstore, its vif (if any) is
+// connected (netfront.ts), and the guest follows
 // the toolstack's shutdown requests (`xl shutdown`: control/shutdown, as in
 // Xen's docs/misc/xenstore-paths.pandoc).
 import * as log from "crust/core/log";
 import { exit } from "crust/core/loop";
 import { XS_ERROR, XenStoreReply, XenStoreWatch, startXenStore, xenstore } from "./xenstore";
+import { startNetfront } from "./netfront";
 
 const SHUTDOWN_PATH = "control/shutdown";
 
@@ -48,4 +50,5 @@ export function startPlatform(): void {
   const intro = new Introduction();
   if (!xenstore.read("name", intro) || !xenstore.read("domid", intro) || !xenstore.watch(SHUTDOWN_PATH, new ShutdownWatch()))
     log.warn("xen", "the xenstore ring is full");
+  startNetfront();
 }

@@ -7,7 +7,8 @@
 // leading / are relative to the domain's /local/domain/<id>.
 // Guarantees: a malformed or unmatched message is counted and dropped, never
 // a panic; a request too large for the protocol is refused (false).
-import { xenstore_receive, xenstore_send } from "crust/boundary";
+import { wait, xenstore_receive, xenstore_send } from "crust/boundary";
+import { monotonicNs, NS_PER_S } from "crust/core/clock";
 import { EventSource, addSource, ref, unref } from "crust/core/loop";
 
 // xs_wire.h: enum xsd_sockmsg_type.
@@ -21,6 +22,8 @@ export const XS_ERROR: u32 = 16;
 // XENSTORE_PAYLOAD_MAX.
 const HEADER: i32 = 16;
 const PAYLOAD_MAX: i32 = 4096;
+// How long a blocking request (readNow, writeNow) waits for xenstored.
+const BLOCKING_TIMEOUT_NS: i64 = 5 * NS_PER_S;
 
 /** What to do with the reply to one request. */
 export abstract class XenStoreReply {
@@ -32,6 +35,18 @@ export abstract class XenStoreReply {
 /** What to do when a watched path (or one below it) changes. */
 export abstract class XenStoreWatch {
   abstract onChange(path: string): void;
+}
+
+/** The reply of a blocking request, kept for its caller. */
+class Kept extends XenStoreReply {
+  done: bool = false;
+  type: u32 = 0;
+  value: string = "";
+  onReply(type: u32, value: string): void {
+    this.done = true;
+    this.type = type;
+    this.value = value;
+  }
 }
 
 class Outstanding {
@@ -53,6 +68,40 @@ export class XenStore extends EventSource {
 
   write(path: string, value: string, handler: XenStoreReply | null = null): bool {
     return this.request(XS_WRITE, String.UTF8.encode(path, true), String.UTF8.encode(value, false), handler);
+  }
+
+  /** Read path, waiting for the reply (for start-up code that cannot go on
+   *  without it); null if it does not exist or xenstored does not answer. */
+  readNow(path: string): string | null {
+    const r = new Kept();
+    if (!this.read(path, r) || !this.awaitReply(r) || r.type == XS_ERROR) return null;
+    return r.value;
+  }
+
+  /** Write path, waiting for the reply; false if it failed. */
+  writeNow(path: string, value: string): bool {
+    const r = new Kept();
+    return this.write(path, value, r) && this.awaitReply(r) && r.type != XS_ERROR;
+  }
+
+  /** Turn this client (only) until r has its reply or the timeout passes. */
+  private awaitReply(r: Kept): bool {
+    const deadline = monotonicNs() + BLOCKING_TIMEOUT_NS;
+    while (!r.done) {
+      if (this.poll(0)) continue;
+      if (monotonicNs() >= deadline) { this.forget(r); return false; }
+      wait(deadline); // the xenstore event channel ends it
+    }
+    return true;
+  }
+
+  private forget(handler: XenStoreReply): void {
+    for (let i = 0; i < this.outstanding.length; i++) {
+      if (this.outstanding[i].handler !== handler) continue;
+      this.outstanding.splice(i, 1);
+      unref();
+      return;
+    }
   }
 
   /** Call watch.onChange(path) now and whenever path or a path below it

@@ -29,7 +29,10 @@ async function buildXen(app: string): Promise<string> {
 interface Case {
   app: string;
   args: string;
+  /** Kernel options before the --. */
+  kernel?: string;
   afterOutput?: string;
+  network?: boolean;
   expect: RegExp[];
   reason: string;
   code: number;
@@ -45,17 +48,29 @@ const cases: Case[] = [
   // A guest that never ends on its own stops when the toolstack asks.
   { app: "test/apps/forever.ts", args: "", afterOutput: "xl shutdown $name", reason: "poweroff", code: 0,
     expect: [/^running$/m, /info xen: the toolstack asks for poweroff$/m] },
+  // netfront: dom0 pings the guest over its bridge, then talks to the echo
+  // service over TCP (busybox's ping and nc, in dom0).
+  { app: "examples/echo", args: "", kernel: "ip=169.254.1.2/16", network: true, reason: "poweroff", code: 0,
+    afterOutput: [
+      "for i in $(seq 1 20); do busybox ping -c 1 -W 1 169.254.1.2 >/dev/null 2>&1 && break; done",
+      "busybox ping -c 3 -W 2 169.254.1.2",
+      "echo hello-tcp | timeout 5 busybox nc 169.254.1.2 7",
+      "xl shutdown $name",
+    ].join("\n"),
+    expect: [/info xen: vif 0: netfront connected to domain 0, MAC 00:16:3e(:[0-9a-f]{2}){3}$/m,
+      /^dom0> 3 packets transmitted, 3 packets received/m, /^dom0> hello-tcp$/m] },
   { app: "test/apps/crash.ts", args: "unreachable", reason: "crash", code: EXIT_WASM_TRAP,
     expect: [/wasm trap: unreachable executed/, /backtrace:\n\s+[0-9a-f]{16} \S+\+0x/, /kernel_run\+0x/] },
 ];
 const present = cases.filter((c) => existsSync(join(REPO, c.app)));
 
 describe("xen target", { skip }, () => {
-  test("hello, calc, xl shutdown and a crash as PV guests: console ring, shutdown reason, exit code", { timeout: 900_000 }, async () => {
+  test("hello, calc, xl shutdown, netfront and a crash as PV guests: console, shutdown reason, exit code", { timeout: 900_000 }, async () => {
     const images = new Map<string, string>();
     for (const c of present) if (!images.has(c.app)) images.set(c.app, await buildXen(c.app));
     const guests: XenGuest[] = present.map((c) => ({
-      image: images.get(c.app)!, name: resolveApp(join(REPO, c.app)).name, memoryMiB: 32, cmdline: `-- ${c.args}`, afterOutput: c.afterOutput,
+      image: images.get(c.app)!, name: resolveApp(join(REPO, c.app)).name, memoryMiB: 32,
+      cmdline: `${c.kernel ?? ""} -- ${c.args}`, afterOutput: c.afterOutput, network: c.network,
     }));
     const t0 = performance.now();
     const results = await runGuests(guests);

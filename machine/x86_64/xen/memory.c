@@ -59,6 +59,8 @@ static void set_table_entry(uint64_t table_mfn, unsigned index, uint64_t value) 
   update_tables(&u, 1);
 }
 
+void map_frame(void *va, uint64_t mfn) { map_page(va, mfn * PAGE_SIZE | DATA_PTE); }
+
 void shared_info_init(void) {
   map_page(shared_info_page, start_info->shared_info | DATA_PTE);
   shared_info = (volatile struct shared_info *)shared_info_page;

@@ -40,6 +40,7 @@ static inline void evtchn_notify(uint32_t port) {
  * virtual address n * 4096 (VIRT_BASE 0); Xen wants machine frames. */
 uint64_t pfn_to_mfn(uint64_t pfn);
 void *mfn_to_virt(uint64_t mfn);
+void map_frame(void *va, uint64_t mfn); /* over a page-aligned page of .bss, read+write */
 void shared_info_init(void);
 void memory_init(void);
 /* console.c */
@@ -47,8 +48,16 @@ void console_init(void);
 void console_flush(void);
 /* time.c */
 void time_init(void);
-void wait_for_event(int port, uint64_t deadline_ns); /* port -1: any event */
+void wait_for_event(uint32_t port, uint64_t deadline_ns);
+/* events.c */
 void evtchn_clear(uint32_t port);
+int evtchn_alloc(uint32_t remote_domid);
+bool evtchn_send_kernel(uint32_t port);
+uint64_t evtchn_take(void);
+unsigned evtchn_poll_list(const uint32_t **ports);
+/* grants.c */
+bool grant_access(uint32_t ref, uint32_t domid, uint64_t va, bool readonly);
+bool grant_end(uint32_t ref);
 /* traps.c */
 void traps_init(void);
 /* store.c */

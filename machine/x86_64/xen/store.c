@@ -70,6 +70,6 @@ void store_write(const char *path, const char *value) {
   while (ring->rsp_prod == reply_at && monotonic_ns() < deadline) {
     evtchn_clear(port);
     if (ring->rsp_prod != reply_at) break;
-    wait_for_event((int)port, deadline);
+    wait_for_event(port, deadline);
   }
 }

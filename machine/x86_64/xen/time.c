@@ -61,24 +61,24 @@ int64_t wall_ns(void) {
   return (int64_t)(sec * NSEC + nsec + system_time_at(0, true));
 }
 
-void evtchn_clear(uint32_t port) {
-  __atomic_fetch_and(&shared_info->evtchn_pending[port / 64], ~(1ull << (port % 64)), __ATOMIC_SEQ_CST);
-}
-
-/* Sleep until event channel port is pending (-1: until any event newly
- * fires) or the deadline. Poll returns at once if the port is already
- * pending, so a caller clears it before it last looks at what it waits for. */
-void wait_for_event(int port, uint64_t deadline_ns) {
+/* Sleep until one of ports is pending (none: until any event newly fires)
+ * or the deadline. Poll returns at once if a port is already pending, so a
+ * caller clears it before it last looks at what it waits for. */
+static void poll_ports(const uint32_t *ports, unsigned n, uint64_t deadline_ns) {
   if (deadline_ns <= monotonic_ns()) return;
-  uint32_t p = (uint32_t)port;
   struct sched_poll poll = {
-      .ports = port >= 0 ? &p : NULL,
-      .nr_ports = port >= 0 ? 1 : 0,
+      .ports = (uint32_t *)ports,
+      .nr_ports = n,
       .timeout = deadline_ns >= INT64_MAX ? 0 : deadline_ns + system_time_at_entry, /* 0: none */
   };
   sched_op(SCHEDOP_poll, &poll);
 }
 
-/* The kernel's wait(): on the xenstore channel once the kernel uses it (its
- * reads clear the pending bit, store.c), else on any event. */
-void wait_until(uint64_t deadline_ns) { wait_for_event(store_port(), deadline_ns); }
+void wait_for_event(uint32_t port, uint64_t deadline_ns) { poll_ports(&port, 1, deadline_ns); }
+
+/* The kernel's wait(): on the event channels it uses (events.c). */
+void wait_until(uint64_t deadline_ns) {
+  const uint32_t *ports;
+  unsigned n = evtchn_poll_list(&ports);
+  poll_ports(ports, n, deadline_ns);
+}

@@ -18,6 +18,7 @@
 #define __HYPERVISOR_mmu_update 1
 #define __HYPERVISOR_fpu_taskswitch 5
 #define __HYPERVISOR_update_va_mapping 14
+#define __HYPERVISOR_grant_table_op 20
 #define __HYPERVISOR_mmuext_op 26
 #define __HYPERVISOR_sched_op 29
 #define __HYPERVISOR_event_channel_op 32
@@ -131,8 +132,32 @@ struct sched_poll {
 
 /* event_channel.h */
 #define EVTCHNOP_send 4
+#define EVTCHNOP_alloc_unbound 6
 struct evtchn_send {
   uint32_t port;
+};
+struct evtchn_alloc_unbound {
+  uint16_t dom, remote_dom; /* DOMID_SELF, the peer */
+  uint32_t port;            /* out */
+};
+
+/* grant_table.h: version 1 entries; the toolstack owns the first 8 refs. */
+#define GNTTABOP_setup_table 2
+#define GNTTAB_NR_RESERVED_ENTRIES 8
+#define GTF_permit_access 1
+#define GTF_readonly 4
+#define GTF_reading 8
+#define GTF_writing 16
+struct grant_entry_v1 {
+  uint16_t flags;
+  uint16_t domid;
+  uint32_t frame;
+};
+struct gnttab_setup_table {
+  uint16_t dom;
+  uint32_t nr_frames;
+  int16_t status; /* out */
+  uint64_t *frame_list; /* out: the table's machine frames */
 };
 
 /* io/console.h: the PV console ring; the guest produces into out[]. */

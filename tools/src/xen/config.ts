@@ -11,6 +11,8 @@ export interface XlOptions {
   memoryMiB?: number;
   /** The guest command line (kernel options, then -- and the app's words). */
   cmdline?: string;
+  /** One network interface, e.g. "bridge=xenbr0" (xl-network-configuration(5)). */
+  vif?: string;
 }
 
 const quote = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
@@ -30,5 +32,6 @@ export function xlConfig(appName: string, opts: XlOptions = {}): string {
     `on_crash = "destroy"`,
   ];
   if (opts.cmdline !== undefined) lines.push(`extra = ${quote(opts.cmdline)}`);
+  if (opts.vif !== undefined) lines.push(`vif = [ ${quote(opts.vif)} ]`);
   return lines.join("\n") + "\n";
 }
