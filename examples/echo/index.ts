@@ -17,18 +17,45 @@ class UdpEcho extends UdpHandler {
   }
 }
 
+/** One connection. When the send buffer is full, the bytes that did not fit
+ *  are kept (at most one delivery's worth) and the stream is paused, so a
+ *  peer that sends faster than it reads is slowed down by TCP's window
+ *  instead of being buffered without bound. */
 class TcpEcho extends StreamHandler {
+  private pending: Uint8Array | null = null;
+  private ended: bool = false;
+
   onData(stream: Stream, data: usize, len: i32): void {
-    // A peer that sends faster than it reads fills the send buffer; rather
-    // than buffer without bound or lose bytes silently, reset it.
-    if (stream.write(data, len) < len) stream.abort();
+    const n = stream.write(data, len);
+    if (n < len) {
+      const rest = new Uint8Array(len - n);
+      memory.copy(rest.dataStart, data + <usize>n, <usize>(len - n));
+      this.pending = rest;
+      stream.pause();
+    }
   }
-  onEnd(stream: Stream): void { stream.end(); }
+
+  onDrain(stream: Stream): void {
+    const p = this.pending;
+    if (p === null) return;
+    const n = stream.write(p.dataStart, p.length);
+    if (n < p.length) {
+      this.pending = p.subarray(n);
+      return;
+    }
+    this.pending = null;
+    if (this.ended) stream.end();
+    else stream.resume();
+  }
+
+  onEnd(stream: Stream): void {
+    if (this.pending === null) stream.end();
+    else this.ended = true;
+  }
 }
 
 class Acceptor extends StreamAcceptor {
-  handler: TcpEcho = new TcpEcho();
-  accept(stream: Stream): void { stream.handler = this.handler; }
+  accept(stream: Stream): void { stream.handler = new TcpEcho(); }
 }
 
 export function main(args: string[]): void {

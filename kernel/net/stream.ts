@@ -14,6 +14,10 @@ export enum CloseReason {
   Aborted = 3,
 }
 
+// Calls may come from inside write(), end() and abort() (e.g. onClose when an
+// abort ends the stream at once): a handler must not assume it runs only
+// from the event loop.
+
 export abstract class StreamHandler {
   /** Bytes arrived. They are only valid during the call. */
   abstract onData(stream: Stream, data: usize, len: i32): void;
@@ -39,6 +43,11 @@ export abstract class Stream {
   abstract abort(): void;
   /** The peer's address as text, for logs ("10.0.2.2:51234"). */
   abstract remote(): string;
+  /** Stop calling onData: the transport holds what arrives and slows the
+   *  peer down (TCP closes its receive window). */
+  abstract pause(): void;
+  /** Deliver what was held, and take more. */
+  abstract resume(): void;
 
   /** Write a string (UTF-8); returns false if it did not fit entirely. */
   writeString(s: string): bool {

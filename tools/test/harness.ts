@@ -1,6 +1,7 @@
 // Helpers for the test suite: run the real crust CLI as a user would, and
 // collect what it printed.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { REPO } from "../src/project.js";
 
@@ -30,6 +31,33 @@ export function crust(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+  });
+}
+
+/** Start a long-running process in its own process group, so stop() ends
+ *  it together with everything it started (crust's QEMU, for one). */
+export function startGroup(cmd: string, args: string[]): ChildProcess {
+  return spawn(cmd, args, { cwd: REPO, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+export function stop(p: ChildProcess): void {
+  if (p.pid === undefined) return;
+  try {
+    process.kill(-p.pid, "SIGKILL");
+  } catch {
+    /* already gone */
+  }
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
   });
 }
 

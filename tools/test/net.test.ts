@@ -3,27 +3,22 @@
 // network namespace made by the test. Every transfer is bounded in size and
 // time, and goes only to addresses inside that namespace or to 127.0.0.1.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { CLI, REPO } from "./harness.js";
+import { CLI, REPO, freePort, startGroup, stop } from "./harness.js";
 import { TestNet, waitForOutput } from "./netns.js";
 
 const have = (app: string) => existsSync(join(REPO, app, "index.ts"));
 const skipUnless = (...apps: string[]) => (apps.every(have) ? false : `${apps.join(", ")} not written yet`);
 
-let nextPort = 18300 + (process.pid % 200) * 4;
-
 /** Boot an app with user networking and a forwarded port; resolve when it
  *  logs that it listens. */
 async function bootForwarded(app: string, guestPort: number, flags: string[] = []) {
-  const port = nextPort++;
-  const vm = spawn(process.execPath, [CLI, "run", app, "-m", "32M", "-p", `${port}:${guestPort}`, ...flags], {
-    cwd: REPO,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const port = await freePort();
+  const vm = startGroup(process.execPath, [CLI, "run", app, "-m", "32M", "-p", `${port}:${guestPort}`, ...flags]);
   await waitForOutput(vm, /listening/i, 120_000);
   return { vm, port };
 }
@@ -38,7 +33,6 @@ async function curl(args: string[]): Promise<{ code: number | null; out: string 
   });
 }
 
-const stop = (p: ChildProcess) => p.exitCode === null && p.kill("SIGKILL");
 
 describe("through QEMU user networking (curl)", () => {
   test("http-hello answers GET /", { skip: skipUnless("examples/http-hello") }, async () => {

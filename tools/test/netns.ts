@@ -2,8 +2,8 @@
 // the unikernel attaches to, so real Linux TCP, ping, curl and dnsmasq talk to
 // it over a link that nothing else can see. Addresses are in 10.77.N.0/24,
 // only inside the namespace.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { CLI, REPO } from "./harness.js";
+import { execFileSync, type ChildProcess } from "node:child_process";
+import { CLI, REPO, startGroup, stop } from "./harness.js";
 
 export class TestNet {
   readonly ns: string;
@@ -31,7 +31,7 @@ export class TestNet {
 
   /** Start a long-running process inside the namespace; stopped by close(). */
   start(cmd: string, args: string[]): ChildProcess {
-    const p = spawn("ip", ["netns", "exec", this.ns, cmd, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const p = startGroup("ip", ["netns", "exec", this.ns, cmd, ...args]);
     this.children.push(p);
     return p;
   }
@@ -42,7 +42,7 @@ export class TestNet {
   }
 
   close(): void {
-    for (const c of this.children) if (c.exitCode === null && c.pid) c.kill("SIGKILL");
+    for (const c of this.children) stop(c);
     try {
       execFileSync("ip", ["netns", "del", this.ns]);
     } catch {

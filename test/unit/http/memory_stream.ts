@@ -46,6 +46,9 @@ export class MemoryStream extends Stream {
   }
 
   remote(): string { return "10.0.0.2:40000"; }
+  paused: bool = false;
+  pause(): void { this.paused = true; }
+  resume(): void { this.paused = false; }
 
   // ---- the peer's side ----------------------------------------------------
 

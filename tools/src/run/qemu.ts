@@ -154,6 +154,13 @@ export function runInteractive(c: QemuConfig): Promise<number> {
     const onSigint = () => (interrupted = true);
     process.on("SIGINT", onSigint);
     const p = spawn(qemu, args, { stdio: ["inherit", "inherit", "pipe"] });
+    // Asked to stop (not from the terminal): the VM goes with crust.
+    const onTerminate = () => {
+      p.kill("SIGKILL");
+      process.exit(143);
+    };
+    process.on("SIGTERM", onTerminate);
+    process.on("SIGHUP", onTerminate);
     let stderr = "";
     p.stderr.on("data", (d) => {
       stderr += d;
@@ -162,6 +169,8 @@ export function runInteractive(c: QemuConfig): Promise<number> {
     p.on("error", reject);
     p.on("close", (status, signal) => {
       process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onTerminate);
+      process.off("SIGHUP", onTerminate);
       if (interrupted || signal === "SIGINT") return resolve(130);
       const code = guestExitCode(status ?? 1);
       if (code === null) return reject(new CrustError(`QEMU failed (status ${status})${stderr ? "" : ": no message"}`));
