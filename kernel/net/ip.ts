@@ -22,7 +22,9 @@ export abstract class IpLayer {
    *  checksum over the IPv4 pseudo-header (RFC 9293 §3.1, RFC 768) itself or
    *  lets the NIC do it. checksumOffset -1 means the segment carries its own
    *  (ICMP). Returns false when the packet was dropped (no route, ARP pending
-   *  queue full, NIC queue full); the reason is counted by the IP layer. */
+   *  queue full, NIC queue full); the reason is counted by the IP layer.
+   *  The segment is copied before send returns, and send never calls back
+   *  into a transport's input() (a loopback would have to queue). */
   abstract send(dst: u32, protocol: u8, segment: usize, len: i32, checksumOffset: i32): bool;
   /** Deliver packets with this protocol number to handler. */
   abstract register(protocol: u8, handler: TransportProtocol): void;
