@@ -7,15 +7,12 @@
 
 void power_off(int code) {
   interrupts_off();
-  char value[12];
-  int n = 0;
+  char text[12], *p = text + sizeof text;
   unsigned u = code < 0 ? 0u - (unsigned)code : (unsigned)code;
-  do value[n++] = (char)('0' + u % 10), u /= 10; while (u);
-  if (code < 0) value[n++] = '-';
-  char text[12];
-  for (int i = 0; i < n; i++) text[i] = value[n - 1 - i];
-  text[n] = 0;
-  store_write("data/crust-exit-code", text);
+  *--p = 0;
+  do *--p = (char)('0' + u % 10); while (u /= 10);
+  if (code < 0) *--p = '-';
+  store_write("data/crust-exit-code", p);
   console_flush();
   struct sched_shutdown s = {code == 0 ? SHUTDOWN_poweroff : SHUTDOWN_crash};
   for (;;) sched_op(SCHEDOP_shutdown, &s);

@@ -23,17 +23,15 @@ static uint64_t scale_tsc(uint64_t ticks, uint32_t mul, int8_t shift) {
   return (uint64_t)(((unsigned __int128)ticks * mul) >> 32);
 }
 
-/* Xen's system time at TSC value tsc (at or after the last time update). */
-static uint64_t system_time_at(uint64_t tsc, bool now) {
+/* Xen's system time now. */
+static uint64_t system_time(void) {
   uint32_t version;
   uint64_t t;
   do {
     version = vt->version;
     read_barrier();
-    if (now) tsc = rdtsc();
-    uint64_t base = vt->tsc_timestamp;
-    uint64_t delta = tsc > base ? tsc - base : 0;
-    t = vt->system_time + scale_tsc(delta, vt->tsc_to_system_mul, vt->tsc_shift);
+    uint64_t tsc = rdtsc(), base = vt->tsc_timestamp;
+    t = vt->system_time + scale_tsc(tsc > base ? tsc - base : 0, vt->tsc_to_system_mul, vt->tsc_shift);
     read_barrier();
   } while ((version & 1) || version != vt->version);
   return t;
@@ -41,12 +39,19 @@ static uint64_t system_time_at(uint64_t tsc, bool now) {
 
 void time_init(void) {
   vt = &shared_info->vcpu_info[0].time;
-  uint64_t tsc = rdtsc(), now = system_time_at(0, true);
+  uint64_t tsc = rdtsc(), now = system_time();
   uint64_t since_entry = scale_tsc(tsc - tsc_at_entry, vt->tsc_to_system_mul, vt->tsc_shift);
   system_time_at_entry = now > since_entry ? now - since_entry : 0;
 }
 
-uint64_t monotonic_ns(void) { return system_time_at(0, true) - system_time_at_entry; }
+/* Never backwards, even if Xen's extrapolation from an older time update
+ * overshoots the next one. */
+uint64_t monotonic_ns(void) {
+  static uint64_t last;
+  uint64_t t = system_time() - system_time_at_entry;
+  if (t < last) t = last;
+  return last = t;
+}
 
 int64_t wall_ns(void) {
   uint32_t version;
@@ -58,7 +63,7 @@ int64_t wall_ns(void) {
     nsec = shared_info->wc_nsec;
     read_barrier();
   } while ((version & 1) || version != shared_info->wc_version);
-  return (int64_t)(sec * NSEC + nsec + system_time_at(0, true));
+  return (int64_t)(sec * NSEC + nsec + system_time());
 }
 
 /* Sleep until one of ports is pending (none: until any event newly fires)
