@@ -45,6 +45,8 @@ export interface GuestResult {
   console: string;
   /** Seconds from `xl create` to the guest's first console byte, as dom0 saw it. */
   firstOutputS: number | null;
+  /** What Xen itself printed while the guest ran (e.g. why it crashed the domain). */
+  xenLog: string;
 }
 
 /** xen/include/public/sched.h: SHUTDOWN_* */
@@ -178,7 +180,7 @@ export async function runGuests(guests: XenGuest[], opts: RigRunOptions = {}): P
       const results: GuestResult[] = [];
       let serial = "";
       let pending = "";
-      let current: { n: number; lines: string[] } | null = null;
+      let current: { n: number; lines: string[]; xen: string[] } | null = null;
       let interrupted = false;
       const onSigint = () => (interrupted = true);
       process.on("SIGINT", onSigint);
@@ -187,14 +189,17 @@ export async function runGuests(guests: XenGuest[], opts: RigRunOptions = {}): P
         const line = raw.replace(/\r+$/, "");
         const begin = new RegExp(`^${MARK} guest (\\d+) begin$`).exec(line);
         const end = new RegExp(`^${MARK} guest (\\d+) end reason=(\\S+) code=(\\S+) first-output=(\\S+)$`).exec(line);
-        if (begin) current = { n: Number(begin[1]), lines: [] };
+        if (begin) current = { n: Number(begin[1]), lines: [], xen: [] };
         else if (end && current) {
           const reason = SHUTDOWN_REASONS[Number(end[2])] ?? "unknown";
           const code = /^-?\d+$/.test(end[3]) ? Number(end[3]) : null;
           const first = /^[\d.]+$/.test(end[4]) ? Number(end[4]) : null;
-          results.push({ reason, code, console: current.lines.join("\n") + (current.lines.length ? "\n" : ""), firstOutputS: first });
+          const text = (lines: string[]) => lines.map((l) => l + "\n").join("");
+          results.push({ reason, code, console: text(current.lines), firstOutputS: first, xenLog: text(current.xen) });
           current = null;
-        } else if (current && !line.startsWith("(XEN)")) {
+        } else if (current && line.startsWith("(XEN)")) {
+          current.xen.push(line);
+        } else if (current) {
           current.lines.push(line);
           opts.onGuestLine?.(current.n, line);
         }
@@ -236,6 +241,7 @@ export async function runXen(guest: XenGuest, log: (line: string) => void): Prom
   const first = r.firstOutputS === null ? "" : `, first output ${r.firstOutputS.toFixed(2)} s after xl create`;
   log(`crust: domain shut down: ${r.reason}${first}`);
   if (r.code !== null) return r.code;
-  log("crust: the guest left no exit code in xenstore");
+  log("crust: the guest left no exit code in xenstore; Xen said:");
+  log(r.xenLog.trimEnd() || "(nothing)");
   return r.reason === "poweroff" ? 0 : 1;
 }
