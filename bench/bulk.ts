@@ -34,26 +34,28 @@ function connect(port: number): Promise<Socket> {
   });
 }
 
-/** Wait until the guest's discard port accepts and answers a close with its own. */
+/** Wait until the guest serves its source port. Only data proves it: QEMU's
+ *  user networking accepts a forwarded connection before the guest does,
+ *  and closes it if the guest refuses. */
 async function ready(port: number): Promise<void> {
   const t0 = performance.now();
   while (performance.now() - t0 < BOOT_LIMIT_MS) {
     try {
       const s = await connect(port);
-      const closed = await new Promise<boolean>((resolve) => {
-        s.once("close", () => resolve(true));
+      const served = await new Promise<boolean>((resolve) => {
+        s.once("data", () => resolve(true));
+        s.once("close", () => resolve(false));
         s.once("error", () => resolve(false));
         setTimeout(() => resolve(false), 1000);
-        s.end();
       });
       s.destroy();
-      if (closed) return;
+      if (served) return;
     } catch {
       /* not up yet */
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error("the guest never served its discard port");
+  throw new Error("the guest never served its source port");
 }
 
 function timed<T>(work: (done: (v: T) => void, fail: (e: Error) => void) => void): Promise<T> {
@@ -106,9 +108,11 @@ async function measure(g: Guest, to: Map<string, number[]>, from: Map<string, nu
   const ports = { http: nextPort++, discard: nextPort++, source: nextPort++ };
   const vm = g.boot(ports);
   try {
-    await ready(ports.discard);
+    await ready(ports.source);
     to.set(g.name, [...(to.get(g.name) ?? []), await toGuest(ports.discard)]);
     from.set(g.name, [...(from.get(g.name) ?? []), await fromGuest(ports.source)]);
+  } catch (e) {
+    console.error(`${g.name}: run failed: ${(e as Error).message}`);
   } finally {
     vm.kill("SIGKILL");
   }
@@ -133,11 +137,13 @@ async function main() {
   const to = new Map<string, number[]>();
   const from = new Map<string, number[]>();
   for (let i = 0; i < RUNS; i++) for (const g of [crust, peer]) await measure(g, to, from);
-  const row = (g: Guest) => [g.name, median(to.get(g.name)!).toFixed(1), median(from.get(g.name)!).toFixed(1)];
+  const fig = (m: Map<string, number[]>, g: Guest) => (m.has(g.name) ? median(m.get(g.name)!).toFixed(1) : "failed");
+  const row = (g: Guest) => [g.name, fig(to, g), fig(from, g)];
   console.log(`TCP bulk throughput: QEMU TCG -M microvm, virtio-net + user networking, -m ${MEMORY}, ${RUNS} runs, medians`);
   console.log(`${TO_GUEST_BYTES >> 20} MiB to the guest's discard port, ${SOURCE_BYTES >> 20} MiB from its source port\n`);
   console.log(table(["guest", "to guest MB/s", "from guest MB/s"], [row(crust), row(peer)]));
-  const ratio = (m: Map<string, number[]>) => (median(m.get(crust.name)!) / median(m.get(peer.name)!)).toFixed(2);
+  const ratio = (m: Map<string, number[]>) =>
+    m.has(crust.name) && m.has(peer.name) ? (median(m.get(crust.name)!) / median(m.get(peer.name)!)).toFixed(2) : "-";
   console.log(`\nratios (Crust / peer): to guest ${ratio(to)}x, from guest ${ratio(from)}x`);
 }
 

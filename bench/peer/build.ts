@@ -458,7 +458,7 @@ http
 const net = require("net");
 const SOURCE_BYTES = ${SOURCE_BYTES};
 const CHUNK = Buffer.alloc(16384, 0x41);
-net.createServer((s) => { s.on("data", () => {}); s.on("end", () => s.end()); s.on("error", () => {}); }).listen(9);
+net.createServer((s) => { s.on("data", () => {}); s.on("end", () => s.end()); s.on("error", () => {}); }).listen(9, "0.0.0.0");
 net.createServer((s) => {
   let sent = 0;
   s.on("error", () => {});
@@ -472,7 +472,7 @@ net.createServer((s) => {
   };
   s.on("drain", fill);
   fill();
-}).listen(19);
+}).listen(19, "0.0.0.0");
 `;
 }
 

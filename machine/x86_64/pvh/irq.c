@@ -3,10 +3,11 @@
  * data sheet §3.2 (IOREGSEL/IOWIN, redirection table).
  *
  * The CPU runs with interrupts disabled except inside wait(): an interrupt
- * only ends the halt. A device line is masked when it fires and recorded as
- * pending; the kernel's driver takes the pending set, services the device and
- * unmasks the line. That works for level-triggered lines (PCI INTx), which
- * would otherwise fire again at once, and for edge-triggered ones alike. */
+ * only ends the halt. A line that fires is recorded as pending; the kernel's
+ * driver takes the pending set, services the device and unmasks the line.
+ * Level-triggered lines (PCI INTx) are masked until then, or they would fire
+ * again at once; edge-triggered lines are never masked, since an edge that
+ * arrives on a masked line is lost. */
 #include "machine.h"
 #include "trap.h"
 
@@ -90,7 +91,10 @@ void irq_handle(unsigned vector) {
   if (vector == SPURIOUS_VECTOR) return; /* SDM §11.9: no EOI for spurious */
   if (vector >= GSI_VECTOR_BASE && vector < GSI_VECTOR_BASE + GSI_COUNT) {
     unsigned gsi = vector - GSI_VECTOR_BASE;
-    ioapic_set_mask(gsi, true);
+    /* Only a level-triggered line would fire again at once. An edge that
+     * comes while its line is masked is lost (82093AA §3.2.4), and with it
+     * the device's news: microvm's virtio-mmio lines stay unmasked. */
+    if (redtbl_lo[gsi] & REDTBL_LEVEL) ioapic_set_mask(gsi, true);
     pending_gsis |= 1ull << gsi;
   }
   lapic_eoi();
