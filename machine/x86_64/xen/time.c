@@ -30,8 +30,10 @@ static uint64_t system_time(void) {
   do {
     version = vt->version;
     read_barrier();
-    uint64_t tsc = rdtsc(), base = vt->tsc_timestamp;
-    t = vt->system_time + scale_tsc(tsc > base ? tsc - base : 0, vt->tsc_to_system_mul, vt->tsc_shift);
+    /* Modular difference: the guest's TSC carries an offset that can put
+     * tsc_timestamp "below zero". A TSC read just before the stamp counts 0. */
+    int64_t delta = (int64_t)(rdtsc() - vt->tsc_timestamp);
+    t = vt->system_time + scale_tsc(delta > 0 ? (uint64_t)delta : 0, vt->tsc_to_system_mul, vt->tsc_shift);
     read_barrier();
   } while ((version & 1) || version != vt->version);
   return t;
