@@ -122,8 +122,13 @@ function buildRig(dir: string, log: (l: string) => void): void {
   log(`crust: building the Xen rig in ${dir} (once; a few minutes)`);
 
   // The kernel package that linux-image-amd64 points at, and the hypervisor.
-  const dep = spawnSync("apt-cache", ["depends", "linux-image-amd64"], { encoding: "utf8" }).stdout;
-  const kernelPackage = /Depends: (linux-image-[\d.]+-\d+-amd64)/.exec(dep)?.[1];
+  const kernelPackageName = () =>
+    /Depends: (linux-image-[\d.]+-\d+-amd64)/.exec(spawnSync("apt-cache", ["depends", "linux-image-amd64"], { encoding: "utf8" }).stdout)?.[1];
+  let kernelPackage = kernelPackageName();
+  if (!kernelPackage) { // a machine whose package lists were never fetched
+    sh("apt-get update", "apt-get update -qq", log);
+    kernelPackage = kernelPackageName();
+  }
   if (!kernelPackage) throw new CrustError("xen rig: apt-cache does not know linux-image-amd64", 1, "run apt-get update");
   if (!existsSync(join(work, "vmlinuz"))) {
     sh("download Xen and the dom0 kernel", `cd ${debs} && apt-get download -q ${XEN_PACKAGE} ${kernelPackage} >/dev/null
