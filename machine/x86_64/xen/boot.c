@@ -12,7 +12,7 @@ void boot_main(const struct start_info *si) {
   console_init();
   traps_init();
   if (strncmp(si->magic, "xen-3.0-x86_64", 14) != 0) {
-    kprintf("crust: not a 64-bit Xen PV start info (magic '%s')\n", si->magic);
+    kprintf("crust: not a 64-bit Xen PV start info\n");
     power_off(EXIT_PANIC);
   }
   memcpy(cmdline, si->cmd_line, sizeof cmdline - 1);

@@ -6,7 +6,7 @@
  * alternative: release builds of Xen refuse it to guests. */
 #include "machine.h"
 
-#define RING_WAIT_YIELDS 1000000 /* when dom0 stops reading, drop output rather than hang */
+#define RING_WAIT_YIELDS 100000 /* when dom0 stops reading, drop output rather than hang */
 
 static volatile struct xencons_interface *ring;
 static uint32_t port;
