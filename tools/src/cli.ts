@@ -1,5 +1,6 @@
 // The crust command line: build and run Crust apps. Every option is checked
 // before anything starts; a mistake is one line and a hint, never a stack.
+import { join } from "node:path";
 import { build } from "./pipeline/pipeline.js";
 import { CrustError, UsageError } from "./errors.js";
 import { resolveApp, TARGETS, type Target } from "./project.js";
@@ -161,6 +162,7 @@ async function command(argv: string[]): Promise<number> {
   const built = await buildApp(p);
   if (p.command === "build") {
     log(`crust: ${built.image}`);
+    if (p.target === "xen") log(`crust: ${join(built.dir, "crust.xl")} (start it on a Xen host with: xl create -c crust.xl)`);
     return 0;
   }
   const cmdline = guestCommandLine([...(p.log ? [`log=${p.log}`] : []), ...p.kernelOptions], p.appArgs);
