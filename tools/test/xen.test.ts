@@ -73,7 +73,7 @@ describe("xen target", { skip }, () => {
       cmdline: `${c.kernel ?? ""} -- ${c.args}`, afterOutput: c.afterOutput, network: c.network,
     }));
     const t0 = performance.now();
-    const results = await runGuests(guests);
+    const results = await runGuests(guests, { timeoutMs: 600_000 });
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
     const first = results.map((r) => r.firstOutputS).join(", ");
     process.stderr.write(`xen rig: ${guests.length} guests in ${seconds} s; xl create -> first console output: ${first} s\n`);

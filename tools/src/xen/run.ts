@@ -162,6 +162,7 @@ export interface RigRunOptions {
   log?: (line: string) => void;
   /** Each line of a guest's console as it arrives. */
   onGuestLine?: (guest: number, line: string) => void;
+  /** Kill the rig after this long (default: never, as for any VM). */
   timeoutMs?: number;
 }
 
@@ -184,7 +185,7 @@ export async function runGuests(guests: XenGuest[], opts: RigRunOptions = {}): P
       let interrupted = false;
       const onSigint = () => (interrupted = true);
       process.on("SIGINT", onSigint);
-      const timer = setTimeout(() => p.kill("SIGKILL"), opts.timeoutMs ?? 600_000);
+      const timer = opts.timeoutMs ? setTimeout(() => p.kill("SIGKILL"), opts.timeoutMs) : undefined;
       const onLine = (raw: string) => {
         const line = raw.replace(/\r+$/, "");
         const begin = new RegExp(`^${MARK} guest (\\d+) begin$`).exec(line);
