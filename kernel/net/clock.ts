@@ -1,24 +1,28 @@
-// Time for the network stack: where ARP, DHCP and DNS read the clock and arm
-// their timers. The kernel's monotonic clock and timer heap are the default;
-// a test passes a ManualNetClock and moves time by hand, so lease renewals
-// and retransmissions run instantly and deterministically.
+// Time for the network stack: where ARP, DHCP, DNS and TCP read the clock and
+// arm their timers. The kernel's monotonic clock and timer heap are the
+// default; a test passes a ManualNetClock and moves time by hand, so lease
+// renewals, RTOs and TIME_WAIT run instantly and deterministically.
 import { monotonicNs } from "../core/clock";
 import { Timer, TimerHeap, timers } from "../core/timer";
 
 export abstract class NetClock {
   /** Monotonic nanoseconds. */
   abstract now(): i64;
-  /** Arm t to fire at deadline (moving it if armed). */
-  abstract schedule(t: Timer, deadline: i64): void;
+  /** Arm t to fire at deadline (moving it if armed); i64.MAX_VALUE disarms. */
+  schedule(t: Timer, deadline: i64): void {
+    if (deadline == i64.MAX_VALUE) this.timerHeap().cancel(t);
+    else if (!t.armed || t.deadline != deadline) this.timerHeap().arm(t, deadline);
+  }
   /** Disarm t (nothing happens if it is not armed). */
-  abstract cancel(t: Timer): void;
+  cancel(t: Timer): void { this.timerHeap().cancel(t); }
+  /** The heap this clock's timers live in. */
+  protected abstract timerHeap(): TimerHeap;
 }
 
 /** The kernel's clock and timer heap, driven by the event loop. */
 export class KernelNetClock extends NetClock {
   now(): i64 { return monotonicNs(); }
-  schedule(t: Timer, deadline: i64): void { timers.arm(t, deadline); }
-  cancel(t: Timer): void { timers.cancel(t); }
+  protected timerHeap(): TimerHeap { return timers; }
 }
 
 /** A clock that moves only when told: for tests. */
@@ -29,8 +33,10 @@ export class ManualNetClock extends NetClock {
   constructor(start: i64 = 1_000_000_000) { super(); this.t = start; }
 
   now(): i64 { return this.t; }
-  schedule(t: Timer, deadline: i64): void { this.heap.arm(t, deadline); }
-  cancel(t: Timer): void { this.heap.cancel(t); }
+  protected timerHeap(): TimerHeap { return this.heap; }
+
+  /** The earliest armed deadline, i64.MAX_VALUE if none. */
+  nextDeadline(): i64 { return this.heap.nextDeadline(); }
 
   /** Move time forward by ns, firing every timer that comes due on the way
    *  at its own deadline, in order. */

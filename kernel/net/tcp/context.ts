@@ -6,7 +6,7 @@ import { IpLayer } from "../ip";
 import { IP_PROTOCOL_TCP } from "../wire/ipv4";
 import { TcpConfig } from "./config";
 import { TcpCounters } from "./counters";
-import { TcpClock } from "./clock";
+import { NetClock } from "../clock";
 import { IsnGenerator } from "./isn";
 import { TcpSegment } from "./segment";
 import { HEADER_LEN, MAX_HEADER_LEN } from "./codec";
@@ -25,7 +25,7 @@ export abstract class TcpContext {
   private challengeWindowStart: i64 = 0;
   private challengesInWindow: i32 = 0;
 
-  constructor(public ip: IpLayer, public config: TcpConfig, public clock: TcpClock) {}
+  constructor(public ip: IpLayer, public config: TcpConfig, public clock: NetClock) {}
 
   /** A passive connection finished its handshake: hand it to the app. */
   abstract connectionEstablished(c: TcpConnection): void;

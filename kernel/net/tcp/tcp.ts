@@ -19,7 +19,7 @@ import { ref, unref } from "../../core/loop";
 import { randomU32 } from "../../core/entropy";
 import { TcpConfig } from "./config";
 import { TcpCounters } from "./counters";
-import { TcpClock, KernelClock } from "./clock";
+import { NetClock, KernelNetClock } from "../clock";
 import { TcpContext, IPPROTO_TCP } from "./context";
 import { TcpConnection, HalfOpenOwner } from "./connection";
 import { TcpSegment, SEG_FIN, SEG_SYN, SEG_RST, SEG_ACK } from "./segment";
@@ -29,7 +29,7 @@ import { WireError } from "../wire/error";
 export { TcpConfig } from "./config";
 export { TcpCounters } from "./counters";
 export { TcpConnection, TcpState, stateName } from "./connection";
-export { TcpClock, KernelClock, ManualClock } from "./clock";
+export { NetClock, KernelNetClock, ManualNetClock } from "../clock";
 
 /** A listening port. close() stops new connections; established ones stay. */
 export class TcpListener extends HalfOpenOwner {
@@ -71,7 +71,7 @@ export class Tcp extends TransportProtocol {
   halfOpen: i32 = 0;
   private readonly seg: TcpSegment = new TcpSegment();
 
-  constructor(ip: IpLayer, config: TcpConfig = new TcpConfig(), clock: TcpClock = new KernelClock()) {
+  constructor(ip: IpLayer, config: TcpConfig = new TcpConfig(), clock: NetClock = new KernelNetClock()) {
     super();
     const stack = new Stack(ip, config, clock);
     this.stack = stack;

@@ -1,6 +1,6 @@
 // A packetdrill-style harness for the TCP stack: a fake IP layer records every
 // segment the stack sends and lets a script inject segments from a remote
-// peer; time is a ManualClock that only moves when the script says so. A
+// peer; time is a ManualNetClock that only moves when the script says so. A
 // script reads like a packet trace:
 //
 //   const h = new Harness();
@@ -16,7 +16,7 @@
 import "crust";
 import { IpLayer, TransportProtocol } from "crust/net/ip";
 import { Stream, StreamHandler, StreamAcceptor, CloseReason } from "crust/net/stream";
-import { Tcp, TcpConfig, ManualClock, TcpConnection, TcpListener } from "crust/net/tcp/tcp";
+import { Tcp, TcpConfig, ManualNetClock, TcpConnection, TcpListener } from "crust/net/tcp/tcp";
 import { TcpSegment, SEG_FIN, SEG_SYN, SEG_RST, SEG_PSH, SEG_ACK } from "crust/net/tcp/segment";
 import { parseSegment, emitHeader, verifyChecksum } from "crust/net/tcp/codec";
 
@@ -214,14 +214,14 @@ export function describe(s: TcpSegment): string {
 }
 
 export class Harness {
-  clock: ManualClock;
+  clock: ManualNetClock;
   ip: FakeIp;
   tcp: Tcp;
   acceptor: Acceptor = new Acceptor();
   listener: TcpListener | null = null;
 
   constructor(config: TcpConfig = testConfig()) {
-    const clock = new ManualClock();
+    const clock = new ManualNetClock();
     const ip = new FakeIp();
     this.clock = clock;
     this.ip = ip;

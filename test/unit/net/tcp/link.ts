@@ -1,13 +1,13 @@
 // Two TCP stacks talking over a simulated link: packets take `delay` to
 // cross, a deterministic pattern drops or delays some of them (reordering),
 // and the IP layer fills in the checksum as a real one would. With a
-// ManualClock the link runs as fast as the CPU allows and every run is the
+// ManualNetClock the link runs as fast as the CPU allows and every run is the
 // same. This file is itself a test: a 1 MB transfer with loss and
 // reordering, with SACK and without, must arrive intact and close cleanly.
 import { log as klog, Timer } from "crust";
 import { IpLayer, TransportProtocol } from "crust/net/ip";
 import { Stream, StreamHandler, StreamAcceptor, CloseReason } from "crust/net/stream";
-import { Tcp, TcpConfig, ManualClock, TcpConnection } from "crust/net/tcp/tcp";
+import { Tcp, TcpConfig, ManualNetClock, TcpConnection } from "crust/net/tcp/tcp";
 import { TcpPacket } from "crust/net/wire/tcp";
 
 const MS: i64 = 1_000_000;
@@ -49,7 +49,7 @@ export class Link {
   count: i32 = 0;
   dropped: i32 = 0;
 
-  constructor(public clock: ManualClock, addrA: u32, addrB: u32) {
+  constructor(public clock: ManualNetClock, addrA: u32, addrB: u32) {
     const a = new LinkEnd(addrA);
     const b = new LinkEnd(addrB);
     this.a = a;
@@ -148,7 +148,7 @@ class Peer extends StreamHandler {
 
 class Resume extends Timer {
   conn: TcpConnection | null = null;
-  constructor(public clock: ManualClock) { super(); }
+  constructor(public clock: ManualNetClock) { super(); }
   fire(now: i64): void { this.conn!.resume(); }
 }
 
@@ -165,7 +165,7 @@ function transfer(clientBytes: i32, serverBytes: i32, sack: bool, lossPerMille: 
                   slowReader: bool = false): void {
   const what = clientBytes.toString() + "/" + serverBytes.toString() + " bytes, " + (sack ? "SACK" : "NewReno") +
     ", loss " + lossPerMille.toString() + "/1000" + (slowReader ? ", slow reader" : "") + ": ";
-  const clock = new ManualClock();
+  const clock = new ManualNetClock();
   const link = new Link(clock, 0x0a000001, 0x0a000002);
   link.lossPerMille = lossPerMille;
   link.reorderPerMille = reorderPerMille;

@@ -1,5 +1,5 @@
 // The stack on the kernel's own clock and event loop: two Tcp instances with
-// the default KernelClock exchange a request and a reply over a link that
+// the default KernelNetClock exchange a request and a reply over a link that
 // delivers packets from an EventSource, then close. The test passes when the
 // event loop ends by itself — which it only does once the listener is closed
 // and every connection (TIME-WAIT included, 2 * 20 ms here) is gone, so it
