@@ -42,6 +42,8 @@ const cases: Case[] = [
   { app: "examples/calc", args: "'2*(3+4)'", reason: "poweroff", code: 0, expect: [/^2\*\(3\+4\) = 14$/m] },
   // Any exit code but 0 is a crash for the toolstack; the code is in xenstore.
   { app: "examples/calc", args: "'2*(3+'", reason: "crash", code: 1, expect: [/error: .*position/i] },
+  // The linear memory grows (mapped on demand: xen/memory.c) and shrinks back.
+  { app: "examples/stress", args: "1", reason: "poweroff", code: 0, expect: [/^stress: OK/m] },
   // A guest that never ends on its own stops when the toolstack asks.
   { app: "test/apps/forever.ts", args: "", afterOutput: "xl shutdown $name", reason: "poweroff", code: 0,
     expect: [/^running$/m, /info xen: the toolstack asks for poweroff$/m] },
@@ -56,6 +58,9 @@ const cases: Case[] = [
     ].join("\n"),
     expect: [/info xen: vif 0: netfront connected to domain 0, MAC 00:16:3e(:[0-9a-f]{2}){3}$/m,
       /^dom0> 3 packets transmitted, 3 packets received/m, /^dom0> hello-tcp$/m] },
+  // Out of bounds of the linear memory: its unmapped guard window faults.
+  { app: "test/apps/crash.ts", args: "oob", reason: "crash", code: EXIT_WASM_TRAP,
+    expect: [/wasm trap: out-of-bounds memory access/, /backtrace:\n\s+[0-9a-f]{16} \S+\+0x/] },
   { app: "test/apps/crash.ts", args: "unreachable", reason: "crash", code: EXIT_WASM_TRAP,
     expect: [/wasm trap: unreachable executed/, /backtrace:\n\s+[0-9a-f]{16} \S+\+0x/, /kernel_run\+0x/] },
   { app: "examples/hello", args: "", reason: "poweroff", code: 0,

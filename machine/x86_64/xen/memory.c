@@ -1,16 +1,20 @@
 /* memory.c — the guest's memory under Xen PV: frame numbers, the shared info
- * page, and the mapping of all RAM for the wasm linear memory.
+ * page, and the mapping of RAM for the wasm linear memory.
  *
  * Xen's domain builder maps only the bootstrap region (the image, the P2M
  * list, start_info, the ring pages, the page tables, a stack and at least
  * 512 KiB of padding, ending on a 4 MiB boundary: xen.h, "start of day"
- * layout). The linear memory starts right after it and must reach the last
- * page of the domain, so the rest is mapped here. A PV guest's page tables
- * are read-only to it: each new table page is filled through a scratch
- * mapping, unmapped, and then hooked into its parent with mmu_update, which
- * is when Xen validates it (xen.h, HYPERVISOR_mmu_update). The table pages
- * come from the top of RAM and are never mapped, so the linear memory ends
- * below them. Virtual address = pseudo-physical address throughout. */
+ * layout). The linear memory starts right after it, at the first unmapped
+ * address, and is mapped as it grows (linear_memory_commit): the rest of its
+ * window (LINEAR_MEMORY_WINDOW in machine.h) stays unmapped, so an access
+ * out of bounds faults and is a wasm trap (trap.c), and the compiled kernel
+ * needs no bounds checks. Nothing else is mapped above it.
+ * A PV guest's page tables are read-only to it: each new table page is
+ * filled through a scratch mapping, unmapped, and then hooked into its
+ * parent with mmu_update, which is when Xen validates it (xen.h,
+ * HYPERVISOR_mmu_update). The table pages come from the top of RAM and are
+ * never mapped, so the linear memory ends below them. Virtual address =
+ * pseudo-physical address throughout. */
 #include "layout.h"
 #include "machine.h"
 
@@ -114,29 +118,49 @@ static uint64_t new_table(uint64_t chunk, uint64_t from, uint64_t to) {
   return mfn;
 }
 
-/* Map [from, to) in 2 MiB chunks, in the 1 GiB region at gib. */
-static void map_region(uint64_t l3_mfn, const uint64_t *l3, uint64_t gib, uint64_t from, uint64_t to) {
-  unsigned i3 = table_index(gib, 3);
-  const uint64_t *l2 = NULL; /* readable only if it is a bootstrap table */
-  uint64_t l2_mfn;
-  if (l3[i3] & PTE_P) {
-    l2_mfn = entry_mfn(l3[i3]);
-    l2 = mfn_to_virt(l2_mfn);
-  } else {
-    l2_mfn = new_table(gib, gib, gib);
-    set_table_entry(l3_mfn, i3, l2_mfn * PAGE_SIZE | TABLE_PTE);
+/* The tables that map the window: per GiB its L2, per 2 MiB its L1 (0:
+ * none yet). Tables made here cannot be read back (they are mapped nowhere),
+ * so they are remembered. */
+static uint64_t l3_mfn, l2_mfn_of[(LINEAR_MEMORY_WINDOW >> 30) + 1], l1_mfn_of[(LINEAR_MEMORY_WINDOW >> 21) + 512];
+static uint64_t committed_end;
+
+static void remember_boot_tables(void) {
+  const uint64_t *l3 = mfn_to_virt(l3_mfn);
+  for (unsigned g = 0; g < sizeof l2_mfn_of / sizeof l2_mfn_of[0]; g++) {
+    if (!(l3[g] & PTE_P)) continue;
+    l2_mfn_of[g] = entry_mfn(l3[g]);
+    const uint64_t *l2 = mfn_to_virt(l2_mfn_of[g]);
+    for (unsigned i = 0; i < 512; i++)
+      if (l2[i] & PTE_P) l1_mfn_of[g * 512 + i] = entry_mfn(l2[i]);
   }
-  for (uint64_t chunk = from & ~(TWO_MB - 1); chunk < to; chunk += TWO_MB) {
-    uint64_t lo = chunk > from ? chunk : from, hi = chunk + TWO_MB < to ? chunk + TWO_MB : to;
-    unsigned i2 = table_index(chunk, 2);
-    if (l2 && (l2[i2] & PTE_P)) { /* a bootstrap L1: add the pages it lacks */
-      const uint64_t *l1 = mfn_to_virt(entry_mfn(l2[i2]));
-      for (uint64_t va = lo; va < hi; va += PAGE_SIZE)
-        if (!(l1[table_index(va, 1)] & PTE_P)) set_table_entry(entry_mfn(l2[i2]), table_index(va, 1), data_pte(va));
-    } else {
-      set_table_entry(l2_mfn, i2, new_table(chunk, lo, hi) * PAGE_SIZE | TABLE_PTE);
+}
+
+void linear_memory_commit(uint64_t bytes) {
+  uint64_t end = (linear_base + bytes + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+  if (end > linear_end) end = linear_end; /* wasm_rt never asks beyond the limit */
+  static struct mmu_update batch[256];
+  unsigned n = 0;
+  for (uint64_t va = committed_end; va < end;) {
+    uint64_t chunk = va & ~(TWO_MB - 1), hi = chunk + TWO_MB < end ? chunk + TWO_MB : end;
+    uint64_t *l1 = &l1_mfn_of[va / TWO_MB];
+    if (*l1) { /* a table that maps part of this chunk already: add the pages */
+      for (; va < hi; va += PAGE_SIZE) {
+        batch[n++] = (struct mmu_update){*l1 * PAGE_SIZE + table_index(va, 1) * 8 + MMU_NORMAL_PT_UPDATE, data_pte(va)};
+        if (n == sizeof batch / sizeof batch[0]) update_tables(batch, n), n = 0;
+      }
+      continue;
     }
+    uint64_t *l2 = &l2_mfn_of[va / GIB];
+    if (!*l2) {
+      *l2 = new_table(0, 0, 0);
+      set_table_entry(l3_mfn, table_index(va, 3), *l2 * PAGE_SIZE | TABLE_PTE);
+    }
+    *l1 = new_table(chunk, va, hi);
+    set_table_entry(*l2, table_index(va, 2), *l1 * PAGE_SIZE | TABLE_PTE);
+    va = hi;
   }
+  update_tables(batch, n);
+  committed_end = end;
 }
 
 void memory_init(void) {
@@ -145,16 +169,14 @@ void memory_init(void) {
   while (boot_end < ram_end && boot_mapped(boot_end)) boot_end += PAGE_SIZE;
   /* The reserve: one L1 per 2 MiB chunk to map, one L2 per GiB, rounded up. */
   uint64_t reserve = (ram_end - (boot_end & ~(TWO_MB - 1))) / TWO_MB + ram_end / GIB + 2;
-  linear_base = linear_end = boot_end;
+  linear_base = linear_end = committed_end = boot_end;
   if (boot_end / PAGE_SIZE + reserve < start_info->nr_pages) {
     next_table_pfn = start_info->nr_pages - reserve;
     linear_end = next_table_pfn * PAGE_SIZE;
-    const uint64_t *l4 = (const uint64_t *)start_info->pt_base;
-    uint64_t l3_mfn = entry_mfn(l4[0]); /* the bootstrap region is in the first 512 GiB */
-    for (uint64_t gib = boot_end & ~(GIB - 1); gib < linear_end; gib += GIB)
-      map_region(l3_mfn, mfn_to_virt(l3_mfn), gib, gib > boot_end ? gib : boot_end,
-                 gib + GIB < linear_end ? gib + GIB : linear_end);
   }
+  /* The bootstrap region is in the first 512 GiB, so is the window. */
+  l3_mfn = entry_mfn(((const uint64_t *)start_info->pt_base)[0]);
+  remember_boot_tables();
   /* Null pointers and stack overflows fault instead of reading or writing. */
   map_page(0, 0);
   map_page(stack_guard, 0);

@@ -35,7 +35,7 @@ const isTs = (n: string) => n.endsWith(".ts");
 const isMachineSource = (n: string) => /\.(c|h|S|ld)$/.test(n);
 
 /** Flags for the freestanding x86-64 machine layer and the wasm2c output. */
-function clangFlags(debug: boolean, includeDir: string, platformDir: string, guardWindow: boolean): string[] {
+function clangFlags(debug: boolean, includeDir: string, platformDir: string): string[] {
   return [
     "--target=x86_64-unknown-none-elf",
     "-ffreestanding", "-nostdlib", "-fno-pic", "-fno-pie", "-fno-stack-protector",
@@ -45,13 +45,10 @@ function clangFlags(debug: boolean, includeDir: string, platformDir: string, gua
     debug ? "-O0" : "-Os",
     "-g",
     `-I${join(MACHINE_DIR, "include")}`, `-I${platformDir}`, `-I${MACHINE_DIR}`, `-I${includeDir}`,
-    // With a guard window (pvh/paging.c) an out-of-bounds access faults and
-    // the generated code checks nothing; a stack overflow hits the guard page.
-    // Otherwise (Xen PV) every access is bounds-checked and the call depth
-    // is counted, within the 512 KiB boot stack.
-    ...(guardWindow
-      ? ["-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1", "-DWASM_RT_USE_STACK_DEPTH_COUNT=0"]
-      : ["-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0", "-DWASM_RT_MAX_CALL_STACK_DEPTH=2000"]),
+    // Every platform maps the linear memory behind a guard window
+    // (pvh/paging.c, xen/memory.c): an out-of-bounds access faults and the
+    // generated code checks nothing; a stack overflow hits the guard page.
+    "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1", "-DWASM_RT_USE_STACK_DEPTH_COUNT=0",
   ];
 }
 
@@ -157,7 +154,7 @@ export async function build(app: App, opts: BuildOptions): Promise<BuildResult> 
   );
 
   const platformDir = join(MACHINE_DIR, MACHINE_PLATFORM[opts.target]);
-  const flags = clangFlags(opts.debug, dir, platformDir, opts.target === "qemu");
+  const flags = clangFlags(opts.debug, dir, platformDir);
   const kernelObj = join(dir, "kernel.o");
   await steps.run("clang", new Fingerprint().add(...flags).file(kernelC).digest(), [kernelObj], () =>
     mustExec("clang", clang, [...flags, "-w", "-c", kernelC, "-o", kernelObj]),
