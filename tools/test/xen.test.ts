@@ -58,6 +58,14 @@ const cases: Case[] = [
     ].join("\n"),
     expect: [/info xen: vif 0: netfront connected to domain 0, MAC 00:16:3e(:[0-9a-f]{2}){3}$/m,
       /^dom0> 3 packets transmitted, 3 packets received/m, /^dom0> hello-tcp$/m] },
+  // http-hello on netfront answers an HTTP request from dom0 across the bridge.
+  { app: "examples/http-hello", args: "", kernel: "ip=169.254.1.3/16", network: true, reason: "poweroff", code: 0,
+    afterOutput: [
+      "for i in $(seq 1 20); do busybox ping -c 1 -W 1 169.254.1.3 >/dev/null 2>&1 && break; done",
+      "timeout 10 busybox wget -q -O - http://169.254.1.3/",
+      "xl shutdown $name",
+    ].join("\n"),
+    expect: [/^http-hello: listening on port 80$/m, /^dom0> Hello from Crust!$/m] },
   // Out of bounds of the linear memory: its unmapped guard window faults.
   { app: "test/apps/crash.ts", args: "oob", reason: "crash", code: EXIT_WASM_TRAP,
     expect: [/wasm trap: out-of-bounds memory access/, /backtrace:\n\s+[0-9a-f]{16} \S+\+0x/] },
@@ -70,7 +78,7 @@ const cases: Case[] = [
 const present = cases.filter((c) => existsSync(join(REPO, c.app)));
 
 describe("xen target", { skip }, () => {
-  test("hello, calc, xl shutdown, netfront and a crash as PV guests: console, shutdown reason, exit code", { timeout: 900_000 }, async () => {
+  test("hello, calc, xl shutdown, netfront (echo, HTTP) and a crash as PV guests: console, shutdown reason, exit code", { timeout: 900_000 }, async () => {
     const images = new Map<string, string>();
     for (const c of present) if (!images.has(c.app)) images.set(c.app, await buildXen(c.app));
     const guests: XenGuest[] = present.map((c) => ({
