@@ -22,13 +22,7 @@ export class TcpSegment extends TcpRepr {
     this.flags = 0;
     this.window = 0;
     this.urgent = 0;
-    this.mss = 0;
-    this.wscale = -1;
-    this.sackPermitted = false;
-    this.hasTimestamp = false;
-    this.tsVal = 0;
-    this.tsEcr = 0;
-    this.sackCount = 0;
+    this.clearOptions();
     this.payload = 0;
     this.payloadLen = 0;
   }

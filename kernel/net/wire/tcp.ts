@@ -142,7 +142,8 @@ export class TcpRepr {
     return WireError.Ok;
   }
 
-  private parseOptions(packet: TcpPacket): void {
+  /** No options: what a header without any means. */
+  clearOptions(): void {
     this.mss = 0;
     this.wscale = -1;
     this.sackPermitted = false;
@@ -150,6 +151,10 @@ export class TcpRepr {
     this.tsVal = 0;
     this.tsEcr = 0;
     this.sackCount = 0;
+  }
+
+  private parseOptions(packet: TcpPacket): void {
+    this.clearOptions();
     const end = packet.headerLen();
     let i = TCP_HEADER_LEN;
     while (i < end) {
