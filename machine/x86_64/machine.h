@@ -38,8 +38,8 @@ extern uint64_t tsc_at_entry;
 /* The console: polled, usable before anything else and inside crash paths. */
 void console_write(const char *s, size_t n);
 /* The wasm linear memory: where it starts and how far it may grow, and
- * (where the platform maps it on demand, behind a guard window) making the
- * first `bytes` of it accessible. */
+ * making its first `bytes` accessible (mapped on demand, behind an unmapped
+ * guard window). */
 uint64_t linear_memory_base(void);
 uint64_t linear_memory_limit(void);
 void linear_memory_commit(uint64_t bytes);

@@ -89,11 +89,6 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *m, uint32_t delta) {
 
 void wasm_rt_free_memory(wasm_rt_memory_t *m) { (void)m; }
 
-/* A platform that maps all of its linear memory up front, and compiles the
- * kernel with bounds checks instead of a guard window (Xen PV), has nothing
- * to commit. */
-__attribute__((weak)) void linear_memory_commit(uint64_t bytes) { (void)bytes; }
-
 /* Tables never shrink or free: a bump arena is all they need. */
 static uint8_t table_arena[TABLE_ARENA_BYTES] __attribute__((aligned(16)));
 static size_t table_arena_used;
