@@ -7,5 +7,6 @@ export { exit, ref, unref } from "./core/loop";
 export { panic } from "./core/panic";
 export { randomU32, randomU64, randomBytes, addEntropy, isHardwareSeeded } from "./core/entropy";
 export { memoryStats, describeMemory, MemoryStats } from "./core/memory";
+export { requestCollection, collections } from "./core/gc";
 import * as log from "./core/log";
 export { log };

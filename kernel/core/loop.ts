@@ -6,6 +6,7 @@
 import { wait } from "../boundary";
 import { exit as platformExit } from "../boundary";
 import { monotonicNs } from "./clock";
+import { collectIfDue } from "./gc";
 import { timers } from "./timer";
 
 export abstract class EventSource {
@@ -35,6 +36,7 @@ export const LOOP_DONE: i64 = -1;
 /** One turn. Returns the deadline to sleep until (i64.MAX_VALUE: until an
  *  interrupt), 0 to turn again at once, or LOOP_DONE. */
 export function step(): i64 {
+  collectIfDue(); // the only moment no handler's frame is on the stack
   let busy = false;
   const now = monotonicNs();
   if (timers.fireDue(now) > 0) busy = true;

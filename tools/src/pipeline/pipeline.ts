@@ -112,7 +112,10 @@ async function compileAsc(app: App, opts: BuildOptions, dir: string, wasm: strin
     relative(REPO, entry),
     "--path", relative(REPO, lib),
     "-o", relative(REPO, wasm),
-    "--runtime", "incremental",
+    // Two-colour mark & sweep, run by the event loop between turns
+    // (kernel/core/gc.ts says why not the incremental collector).
+    "--runtime", "minimal",
+    "--use", "GC_TOTAL=~lib/rt/tcms/total",
     "--debug", // keeps function names: crash reports and gdb show them
     "--use", "abort=~lib/crust/core/panic/abort",
     "--use", "seed=~lib/crust/core/entropy/mathSeed",
