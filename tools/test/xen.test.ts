@@ -35,7 +35,10 @@ interface Case {
   network?: boolean;
   expect: RegExp[];
   reason: string;
-  code: number;
+  /** null: the guest left no exit code (Xen crashed the domain). */
+  code: number | null;
+  /** What the vCPU report (xenctx, for a crash without an exit code) must show. */
+  vcpu?: RegExp[];
 }
 
 const cases: Case[] = [
@@ -71,6 +74,14 @@ const cases: Case[] = [
     expect: [/wasm trap: out-of-bounds memory access/, /backtrace:\n\s+[0-9a-f]{16} \S+\+0x/] },
   { app: "test/apps/crash.ts", args: "unreachable", reason: "crash", code: EXIT_WASM_TRAP,
     expect: [/wasm trap: unreachable executed/, /backtrace:\n\s+[0-9a-f]{16} \S+\+0x/, /kernel_run\+0x/] },
+  { app: "test/apps/crash.ts", args: "panic", reason: "crash", code: EXIT_PANIC,
+    expect: [/panic: the impossible happened at test\/apps\/crash\.ts:\d+:\d+/, /core_panic_abort\+0x/] },
+  // A stack overflow: a PV guest has no IST, so Xen finds no stack to push the
+  // page fault's frame on and crashes the domain itself; crash.c never runs.
+  // dom0's xenctx shows the vCPU, with names from crust.debug.elf.
+  { app: "test/apps/crash.ts", args: "stack", reason: "crash", code: null, expect: [/^crash: stack$/m],
+    vcpu: [/^rip: [0-9a-f]{16} w2c_test_apps_crash_deep\+0x/m, /^rsp: [0-9a-f]{16}$/m,
+      /^Call Trace:\n.*\n(.*\[<[0-9a-f]{16}>\] w2c_test_apps_crash_deep\+0x[0-9a-f]+\n){3}/m] },
   { app: "examples/hello", args: "", reason: "poweroff", code: 0,
     expect: [/^Hello from Crust!$/m, /^woke after (\d+)\.\d{3} ms$/m,
       /info xen: domain crust-hello-\d+ \(id \d+\)$/m] }, // read from xenstore by targets/xen
@@ -78,7 +89,7 @@ const cases: Case[] = [
 const present = cases.filter((c) => existsSync(join(REPO, c.app)));
 
 describe("xen target", { skip }, () => {
-  test("hello, calc, xl shutdown, netfront (echo, HTTP) and a crash as PV guests: console, shutdown reason, exit code", { timeout: 900_000 }, async () => {
+  test("hello, calc, xl shutdown, netfront (echo, HTTP) and crashes as PV guests: console, shutdown reason, exit code", { timeout: 900_000 }, async () => {
     const images = new Map<string, string>();
     for (const c of present) if (!images.has(c.app)) images.set(c.app, await buildXen(c.app));
     const guests: XenGuest[] = present.map((c) => ({
@@ -94,6 +105,8 @@ describe("xen target", { skip }, () => {
       const r = results[i];
       for (const e of c.expect) assert.match(r.console, e, `${c.app} ${c.args}:\n${r.console}`);
       assert.deepEqual([r.reason, r.code], [c.reason, c.code], `${c.app} ${c.args}: shutdown reason and exit code`);
+      assert.equal(r.vcpuReport !== null, c.vcpu !== undefined, `${c.app} ${c.args}: a vCPU report only for a crash without an exit code`);
+      for (const e of c.vcpu ?? []) assert.match(r.vcpuReport!, e, `${c.app} ${c.args}: vCPU report:\n${r.vcpuReport}\nXen:\n${r.xenLog}`);
       const woke = /^woke after (\d+)\./m.exec(r.console);
       if (woke) assert.ok(Number(woke[1]) >= 100, "a 100 ms timer never fires early");
       // A clock that only moves when Xen refreshes its time info (about once a
@@ -102,12 +115,15 @@ describe("xen target", { skip }, () => {
     });
   });
 
-  test("crust run --target xen shows the console and exits with the guest's code", { timeout: 900_000 }, async () => {
-    const r = await crust(["run", "test/apps/crash.ts", "--target", "xen", "-m", "32M", "--", "panic"], { timeoutMs: 600_000 });
+  test("crust run --target xen shows the console, exits with the guest's code, and reports a crash Xen caused", { timeout: 900_000 }, async () => {
+    const r = await crust(["run", "test/apps/crash.ts", "--target", "xen", "-m", "32M", "--", "stack"], { timeoutMs: 600_000 });
     const out = consoleText(r);
-    assert.equal(r.code, EXIT_PANIC, `${out}\n${r.stderr}`);
-    assert.match(out, /panic: the impossible happened at test\/apps\/crash\.ts:\d+:\d+/);
+    // No exit code in xenstore: a crash is exit code 1.
+    assert.equal(r.code, 1, `${out}\n${r.stderr}`);
+    assert.match(out, /^crash: stack$/m);
     assert.doesNotMatch(out, /^\(XEN\)/m, "only the guest's console reaches stdout");
     assert.match(r.stderr, /domain shut down: crash/);
+    assert.match(r.stderr, /Domain \d+ \(vcpu#0\) crashed/, "Xen's own lines");
+    assert.match(r.stderr, /vCPU as Xen left it[^]*rip: [0-9a-f]{16} w2c_test_apps_crash_deep\+0x/, "the vCPU report names the function");
   });
 });

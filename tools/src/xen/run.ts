@@ -6,31 +6,50 @@
 //
 //   @@crust-xen guest N begin
 //   ...the guest's console...
+//   @@crust-xen guest N vcpu begin       (only for a crash without an exit code)
+//   ...xenctx: the vCPU's registers and frame-pointer call trace...
+//   @@crust-xen guest N vcpu end
 //   @@crust-xen guest N end reason=R code=C first-output=S
 //
 // R is the domain's shutdown reason (xl list -v: 0 poweroff, 3 crash ...),
 // C the exit code the guest left in xenstore (data/crust-exit-code, see
 // machine/x86_64/xen/power.c) or "none", S the seconds from `xl create` to
 // the first byte in the console log.
+//
+// A guest that crashes without an exit code never reached crash.c's report:
+// Xen itself crashed the domain, typically because it could not deliver an
+// exception (a stack overflow: a PV guest has no IST, so Xen finds no stack
+// to push the exception frame on). The domain is kept (on_crash="preserve"),
+// so dom0 reads its vCPU state with Xen's xenctx, symbolized with a
+// System.map-style file made from the build's crust.debug.elf.
 import { spawn } from "node:child_process";
-import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { CrustError } from "../errors.js";
+import { functionSymbols } from "../pipeline/ksyms.js";
 import { requireTool, TOOLS } from "../tools.js";
 import { domainName, xlConfig } from "./config.js";
 import { ensureRig } from "./rig.js";
 
 export interface XenGuest {
-  /** The PV ELF (build/xen/crust.elf). */
+  /** The PV kernel: Crust's build/xen/crust.elf, or any PV kernel xl takes
+   *  (e.g. a Linux vmlinuz, with ramdisk). */
   image: string;
+  /** An initial ramdisk for a Linux kernel (xl's ramdisk=). */
+  ramdisk?: string;
+  /** Symbols for xenctx if the guest crashes without an exit code: an ELF
+   *  with a symbol table. Default: crust.debug.elf beside the image, if any. */
+  symbols?: string;
   /** The app's name; the domain is crust-<name>. */
   name: string;
   memoryMiB: number;
   /** The guest command line: kernel options, then -- and the app's words. */
   cmdline: string;
   /** A dom0 shell command run once the guest has printed something, with
-   *  $name and $id set (e.g. "xl shutdown $name"). */
+   *  $name and $id set (e.g. "xl shutdown $name"), $t0 (dom0's uptime at
+   *  `xl create`) and now() (dom0's uptime); its output comes back in the
+   *  guest's console with "dom0> " before each line. */
   afterOutput?: string;
   /** Give the guest a vif on dom0's bridge xenbr0 (dom0 is 169.254.1.1/16). */
   network?: boolean;
@@ -47,6 +66,9 @@ export interface GuestResult {
   firstOutputS: number | null;
   /** What Xen itself printed while the guest ran (e.g. why it crashed the domain). */
   xenLog: string;
+  /** For a crash that left no exit code: xenctx's dump of the vCPU (registers,
+   *  code bytes, call trace with function names); null otherwise. */
+  vcpuReport: string | null;
 }
 
 /** xen/include/public/sched.h: SHUTDOWN_* */
@@ -56,6 +78,14 @@ const MARK = "@@crust-xen";
 const BRIDGE = "xenbr0";
 const DOM0_ADDRESS = "169.254.1.1/16";
 const GUEST_CONSOLE = "/var/log/xen/console";
+
+/** xenctx (xen-utils-4.17, tools/misc/xenctx.c): -f walks the frame-pointer
+ *  chain (Crust is built with frame pointers, as crash.c's backtraces need);
+ *  -l 0 skips the raw dump of the words at rsp, which after a stack overflow
+ *  lies in the unmapped guard page, and xenctx stops at the first page it
+ *  cannot map; -n 3: the chain is followed through the 3 pages from rsp's
+ *  (the guard page and two of stack), not the whole 512 KiB of recursion. */
+const XENCTX_OPTIONS = "-f -l 0 -n 3";
 
 /** dom0's /guest/run: each guest folder in turn, then back to /init, which powers off. */
 function runScript(count: number, network: boolean): string {
@@ -102,6 +132,11 @@ for n in $(seq 0 ${count - 1}); do
   done
   code=$(xenstore-read /local/domain/$id/data/crust-exit-code 2>/dev/null || echo none)
   [ "$off" -gt 0 ] && [ -n "$(tail -c 1 "$log")" ] && echo
+  if [ "$reason" = 3 ] && [ "$code" = none ]; then
+    echo "${MARK} guest $n vcpu begin"
+    xenctx ${XENCTX_OPTIONS} $([ -f System.map ] && echo -s System.map) "$id" 0 2>&1
+    echo "${MARK} guest $n vcpu end"
+  fi
   echo "${MARK} guest $n end reason=$reason code=$code first-output=$first"
 done
 `;
@@ -126,19 +161,62 @@ const DIR = 0o040755;
 const FILE = 0o100644;
 const EXEC = 0o100755;
 
+/** A System.map as Linux's build writes it ("address type name" per line,
+ *  sorted), which is what xenctx -s reads. xenctx counts an address as code
+ *  only between the symbols _stext and _etext, and as the image's data
+ *  between _text and _end; without those any value (0 included) would be
+ *  named after the nearest function. */
+export function systemMap(elf: Buffer): string {
+  const syms = functionSymbols(elf).filter((s) => s.addr !== 0n);
+  if (!syms.length) return "";
+  const hex = (a: bigint) => a.toString(16).padStart(16, "0");
+  const textEnd = syms.reduce((m, s) => (s.addr + BigInt(s.size) > m ? s.addr + BigInt(s.size) : m), 0n);
+  const image = loadedRange(elf);
+  return [
+    `${hex(image.start)} T _text`,
+    `${hex(syms[0].addr)} T _stext`,
+    ...syms.map((s) => `${hex(s.addr)} t ${s.name}`),
+    `${hex(textEnd)} T _etext`,
+    `${hex(image.end)} B _end`,
+  ].map((l) => l + "\n").join("");
+}
+
+/** The lowest and highest address of an ELF-64's PT_LOAD segments
+ *  (ELF-64 Object File Format 1.5, §6: e_phoff at 0x20, e_phentsize at 0x36,
+ *  e_phnum at 0x38; p_type 1 = PT_LOAD, p_vaddr at +0x10, p_memsz at +0x28). */
+function loadedRange(elf: Buffer): { start: bigint; end: bigint } {
+  const phoff = Number(elf.readBigUInt64LE(0x20));
+  const phentsize = elf.readUInt16LE(0x36);
+  let start = -1n;
+  let end = 0n;
+  for (let i = 0; i < elf.readUInt16LE(0x38); i++) {
+    const o = phoff + i * phentsize;
+    if (elf.readUInt32LE(o) !== 1) continue;
+    const vaddr = elf.readBigUInt64LE(o + 0x10);
+    const memsz = elf.readBigUInt64LE(o + 0x28);
+    if (start < 0n || vaddr < start) start = vaddr;
+    if (vaddr + memsz > end) end = vaddr + memsz;
+  }
+  return { start: start < 0n ? 0n : start, end };
+}
+
 function guestArchive(guests: XenGuest[]): Buffer {
   const entries: { path: string; mode: number; data?: Buffer }[] = [{ path: "guest", mode: DIR }];
   guests.forEach((g, n) => {
     // The rig keeps a finished domain until it has read how it ended.
-    const xl = xlConfig(g.name, { memoryMiB: g.memoryMiB, cmdline: g.cmdline, vif: g.network ? `bridge=${BRIDGE}` : undefined })
+    let xl = xlConfig(g.name, { memoryMiB: g.memoryMiB, cmdline: g.cmdline, vif: g.network ? `bridge=${BRIDGE}` : undefined })
       .replace(/^name = "(.*)"$/m, `name = "$1-${n}"`) // each domain is kept: one name each
-      .replace(/^kernel = .*$/m, `kernel = "/guest/${n}/crust.elf"`)
+      .replace(/^kernel = .*$/m, `kernel = "/guest/${n}/kernel"`)
       .replace(/^on_(poweroff|reboot|crash) = .*$/gm, (_l, what) => `on_${what} = "preserve"`);
+    if (g.ramdisk) xl += `ramdisk = "/guest/${n}/ramdisk"\n`;
     entries.push(
       { path: `guest/${n}`, mode: DIR },
-      { path: `guest/${n}/crust.elf`, mode: FILE, data: readFileSync(g.image) },
+      { path: `guest/${n}/kernel`, mode: FILE, data: readFileSync(g.image) },
       { path: `guest/${n}/crust.xl`, mode: FILE, data: Buffer.from(xl) },
     );
+    if (g.ramdisk) entries.push({ path: `guest/${n}/ramdisk`, mode: FILE, data: readFileSync(g.ramdisk) });
+    const symbols = g.symbols ?? join(dirname(g.image), "crust.debug.elf");
+    if (existsSync(symbols)) entries.push({ path: `guest/${n}/System.map`, mode: FILE, data: Buffer.from(systemMap(readFileSync(symbols))) });
     if (g.afterOutput) entries.push({ path: `guest/${n}/after-output`, mode: FILE, data: Buffer.from(g.afterOutput + "\n") });
   });
   entries.push({ path: "guest/run", mode: EXEC, data: Buffer.from(runScript(guests.length, guests.some((g) => g.network))) });
@@ -181,7 +259,7 @@ export async function runGuests(guests: XenGuest[], opts: RigRunOptions = {}): P
       const results: GuestResult[] = [];
       let serial = "";
       let pending = "";
-      let current: { n: number; lines: string[]; xen: string[] } | null = null;
+      let current: { n: number; lines: string[]; xen: string[]; vcpu: string[] | null; inVcpu: boolean } | null = null;
       let interrupted = false;
       const onSigint = () => (interrupted = true);
       process.on("SIGINT", onSigint);
@@ -190,16 +268,25 @@ export async function runGuests(guests: XenGuest[], opts: RigRunOptions = {}): P
         const line = raw.replace(/\r+$/, "");
         const begin = new RegExp(`^${MARK} guest (\\d+) begin$`).exec(line);
         const end = new RegExp(`^${MARK} guest (\\d+) end reason=(\\S+) code=(\\S+) first-output=(\\S+)$`).exec(line);
-        if (begin) current = { n: Number(begin[1]), lines: [], xen: [] };
-        else if (end && current) {
+        const vcpu = new RegExp(`^${MARK} guest \\d+ vcpu (begin|end)$`).exec(line);
+        if (begin) current = { n: Number(begin[1]), lines: [], xen: [], vcpu: null, inVcpu: false };
+        else if (vcpu && current) {
+          current.inVcpu = vcpu[1] === "begin";
+          current.vcpu ??= [];
+        } else if (end && current) {
           const reason = SHUTDOWN_REASONS[Number(end[2])] ?? "unknown";
           const code = /^-?\d+$/.test(end[3]) ? Number(end[3]) : null;
           const first = /^[\d.]+$/.test(end[4]) ? Number(end[4]) : null;
           const text = (lines: string[]) => lines.map((l) => l + "\n").join("");
-          results.push({ reason, code, console: text(current.lines), firstOutputS: first, xenLog: text(current.xen) });
+          results.push({
+            reason, code, console: text(current.lines), firstOutputS: first, xenLog: text(current.xen),
+            vcpuReport: current.vcpu ? text(current.vcpu) : null,
+          });
           current = null;
         } else if (current && line.startsWith("(XEN)")) {
           current.xen.push(line);
+        } else if (current?.inVcpu) {
+          current.vcpu!.push(line);
         } else if (current) {
           current.lines.push(line);
           opts.onGuestLine?.(current.n, line);
@@ -244,5 +331,9 @@ export async function runXen(guest: XenGuest, log: (line: string) => void): Prom
   if (r.code !== null) return r.code;
   log("crust: the guest left no exit code in xenstore; Xen said:");
   log(r.xenLog.trimEnd() || "(nothing)");
+  if (r.vcpuReport !== null) {
+    log("crust: the guest's vCPU as Xen left it (xenctx; names from crust.debug.elf):");
+    log(r.vcpuReport.trimEnd() || "(nothing)");
+  }
   return r.reason === "poweroff" ? 0 : 1;
 }
