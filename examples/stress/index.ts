@@ -8,41 +8,43 @@
 // chains of small class instances and small Maps. Each object is filled from
 // its own seed, and every byte of it is checked against that seed before it
 // is dropped (and, at the end, for every object still held). Old objects thus
-// become garbage at random ages; the GC runs by itself and is also forced
-// with __collect() after every COLLECT_EVERY bytes allocated, when the heap
-// walk must be consistent.
+// become garbage at random ages. The collector runs between event-loop turns
+// (crust/core/gc.ts), paced by the heap's growth; a collection is also
+// requested after every COLLECT_EVERY bytes allocated, and the heap walk must
+// be consistent before and after each.
 //
 // The work runs in slices of SLICE_NS on a Timer re-armed with start(0), so
-// the event loop keeps turning. At the end it prints counts and memory
-// statistics, drops everything, forces a collection and checks that the heap
-// went back to where it started (see HEAP_SLACK) and that linear memory stayed
-// under PAGES_BOUND. Exit 0 if every check held; 1, with what failed, if not;
+// the event loop keeps turning (and collecting); a slice also ends once
+// COLLECT_EVERY bytes were made. At the end it prints counts and memory
+// statistics, drops everything, lets a collection run and checks that the
+// heap went back to where it started (see HEAP_SLACK) and that linear memory
+// stayed under PAGES_BOUND. Exit 0 if every check held; 1, with what failed, if not;
 // 2 for a bad argument. The seed is printed so that a failure can be replayed.
 import {
   println, exit, Timer, monotonicNs, formatMs, NS_PER_MS, NS_PER_S,
-  randomU32, memoryStats, describeMemory, MemoryStats,
+  randomU32, memoryStats, describeMemory, MemoryStats, requestCollection, collections,
 } from "crust";
 
 const WORKING_SET = 512;
 /** Payload bytes the working set may hold: the largest object is 64 KiB, an
  *  average one ~5 KiB, so this cap matters only in unlucky streaks. */
 const LIVE_CAP: i64 = 4 << 20;
-/** Force a full collection after this many bytes of new objects. */
+/** Request a full collection after this many bytes of new objects. */
 const COLLECT_EVERY: i64 = 8 << 20;
 const SLICE_NS: i64 = 10 * NS_PER_MS;
 const MIN_BUFFER_LOG2 = 4;  // 16 B
 const MAX_BUFFER_LOG2 = 16; // 64 KiB
 
-/** After the final collection the heap may hold this much more than when
- *  main began: the run's own bookkeeping (this object, the emptied slot array,
+/** After the final collection the heap may hold this much more than after
+ *  the first: the run's own bookkeeping (this object, the emptied slot array,
  *  the timer heap's array, the last report strings) is a few KiB, while one
  *  leaked large buffer (64 KiB) or 1% of a typical working set (~25 KiB)
  *  would exceed it. */
 const HEAP_SLACK: usize = 16 << 10;
 /** Linear memory may grow by at most this many 64 KiB pages: live data is at
- *  most LIVE_CAP + 64 KiB, garbage between forced collections at most
- *  COLLECT_EVERY + 64 KiB (less, as the incremental GC also frees as it
- *  goes), i.e. ~12 MiB; allowing twice that for TLSF fragmentation and the
+ *  most LIVE_CAP + 64 KiB, garbage between requested collections at most
+ *  COLLECT_EVERY + 64 KiB (less, as the paced collections also free),
+ *  i.e. ~12 MiB; allowing twice that for TLSF fragmentation and the
  *  headers of small objects gives 24 MiB. */
 const PAGES_BOUND: i32 = (24 << 20) >> 16;
 
@@ -229,8 +231,15 @@ class StressRun extends Timer {
   private slots: Array<Item | null> = new Array<Item | null>(WORKING_SET);
   private liveBytes: i64 = 0;
   private sinceCollect: i64 = 0;
-  private nextReport: i64;
-  private readonly endsAt: i64;
+  private nextReport: i64 = 0;
+  private startedAt: i64 = 0;
+  private endsAt: i64 = 0;
+  private endedAt: i64 = 0;
+  /** Taken at the first turn, after a collection. */
+  private baseline: MemoryStats | null = null;
+  /** A collection was requested at the end of the last slice. */
+  private collecting: bool = false;
+  private finishing: bool = false;
 
   /** Items created, and the managed allocations they made (a lower bound:
    *  a Map's rehashing is not counted). */
@@ -241,38 +250,54 @@ class StressRun extends Timer {
   bytesVerified: i64 = 0;
   objectsVerified: i64 = 0;
   mismatches: i64 = 0;
-  collections: i32 = 0;
+  requested: i32 = 0;
   inconsistentWalks: i32 = 0;
   peakHeapUsed: usize = 0;
   peakPages: i32 = 0;
   slices: i32 = 0;
 
-  constructor(private rng: Prng, public seconds: f64, public seed: u64,
-              private startedAt: i64, private baseline: MemoryStats) {
+  constructor(private rng: Prng, public seconds: f64, public seed: u64) {
     super();
-    this.endsAt = startedAt + <i64>(seconds * <f64>NS_PER_S);
-    this.nextReport = startedAt + NS_PER_S;
   }
 
+  /** Each turn: the first takes the baseline, then slices of work, then
+   *  the release of everything, and a last turn checks the collected heap. */
   fire(now: i64): void {
-    if (now >= this.endsAt) { this.finish(now); return; }
-    this.slice(now);
+    const stats = memoryStats(); // the top of a turn: any collection has run
+    if (this.collecting) { this.observe(stats); this.collecting = false; }
+    const baseline = this.baseline;
+    if (baseline === null) this.begin(now, stats);
+    else if (this.finishing) { this.observe(stats); this.report(baseline, stats); return; }
+    else if (now >= this.endsAt) this.finish(now);
+    else this.slice(now);
     this.start(0);
   }
 
-  /** Replace random slots until the slice's time is up. */
+  private begin(now: i64, baseline: MemoryStats): void {
+    this.baseline = baseline;
+    this.startedAt = now;
+    this.endsAt = now + <i64>(this.seconds * <f64>NS_PER_S);
+    this.nextReport = now + NS_PER_S;
+    const s = this.seconds;
+    const shown = s == Math.floor(s) ? (<i64>s).toString() : s.toString();
+    println("stress: " + shown + " s, seed " + this.seed.toString() + ", " + WORKING_SET.toString() +
+      " slots; " + describeMemory(baseline));
+  }
+
+  /** Replace random slots until the slice's time is up, or until enough was
+   *  made that a collection is due. */
   private slice(now: i64): void {
     this.slices++;
     const until = min(now + SLICE_NS, this.endsAt);
     do {
       this.replaceOne();
-      if (this.sinceCollect >= COLLECT_EVERY) this.collect();
       now = monotonicNs();
-    } while (now < until);
+    } while (now < until && this.sinceCollect < COLLECT_EVERY);
+    if (this.sinceCollect >= COLLECT_EVERY) this.requestCollect();
     if (now >= this.nextReport) {
       this.nextReport += NS_PER_S;
-      println("stress: " + formatMs(now - this.startedAt) + ": " + this.objects.toString() +
-        " objects, " + this.collections.toString() + " forced collections, " + describeMemory(memoryStats()));
+      println("stress: " + formatMs(now - this.startedAt) + ": " + this.objects.toString() + " objects, " +
+        collections().toString() + " collections (" + this.requested.toString() + " requested), " + describeMemory(memoryStats()));
     }
   }
 
@@ -328,12 +353,13 @@ class StressRun extends Timer {
     }
   }
 
-  private collect(): void {
+  /** The next turn starts with a collection; fire() sees its result. */
+  private requestCollect(): void {
     this.observe(memoryStats()); // the heap at its fullest
-    __collect();
-    this.collections++;
+    requestCollection();
+    this.requested++;
     this.sinceCollect = 0;
-    this.observe(memoryStats());
+    this.collecting = true;
   }
 
   private observe(s: MemoryStats): void {
@@ -343,18 +369,13 @@ class StressRun extends Timer {
   }
 
   private finish(now: i64): void {
+    this.endedAt = now;
     this.releaseAll();
-    this.observe(memoryStats()); // the heap at its fullest, before collecting
-    __collect();
-    this.collections++;
-    const end = memoryStats();
-    this.observe(end);
-    this.report(now, end);
+    this.requestCollect();
+    this.finishing = true;
   }
 
-  /** Check what is still held, then let it all go. A function of its own:
-   *  the last item read stays rooted in its caller's frame until that frame
-   *  returns, and the collection below must not see it. */
+  /** Check what is still held, then let it all go. */
   private releaseAll(): void {
     for (let i = 0; i < WORKING_SET; i++) {
       const item = this.slots[i];
@@ -366,8 +387,8 @@ class StressRun extends Timer {
     this.liveBytes = 0;
   }
 
-  private report(now: i64, end: MemoryStats): void {
-    const elapsed = now - this.startedAt;
+  private report(baseline: MemoryStats, end: MemoryStats): void {
+    const elapsed = this.endedAt - this.startedAt;
     let kinds = "";
     for (let k = 0; k < KINDS; k++) kinds += (k > 0 ? ", " : "") + this.perKind[k].toString() + " " + KIND_NAMES[k];
     println("stress: ran " + formatMs(elapsed) + " in " + this.slices.toString() + " slices, seed " + this.seed.toString());
@@ -375,13 +396,13 @@ class StressRun extends Timer {
       " allocations, " + mib(this.bytesAllocated) + " of payload");
     println("stress: " + this.objectsVerified.toString() + " objects verified, " + this.bytesVerified.toString() +
       " bytes, " + this.mismatches.toString() + " mismatches");
-    println("stress: " + this.collections.toString() + " forced collections; peak heap used " +
+    println("stress: " + collections().toString() + " collections (" + this.requested.toString() + " requested); peak heap used " +
       mib(<i64>this.peakHeapUsed) + ", peak linear memory " + (this.peakPages * 64).toString() + " KiB");
-    println("stress: at start: " + describeMemory(this.baseline));
+    println("stress: at start: " + describeMemory(baseline));
     println("stress: at end:   " + describeMemory(end));
 
-    const heapBound = this.baseline.heapUsed + HEAP_SLACK;
-    const pagesBound = this.baseline.pages + PAGES_BOUND;
+    const heapBound = baseline.heapUsed + HEAP_SLACK;
+    const pagesBound = baseline.pages + PAGES_BOUND;
     let failures = 0;
     if (this.objects == 0) { failures++; println("stress: FAIL: nothing was allocated"); }
     if (this.mismatches > 0) { failures++; println("stress: FAIL: " + this.mismatches.toString() + " objects did not hold what was written"); }
@@ -452,11 +473,6 @@ export function main(args: string[]): void {
     if (!isDecimal(s, false) || s.length > 19) { usage("SEED must be a decimal integer, not '" + s + "'"); return; }
     seed = U64.parseInt(s);
   }
-  __collect();
-  const baseline = memoryStats();
-  const shown = seconds == Math.floor(seconds) ? (<i64>seconds).toString() : seconds.toString();
-  println("stress: " + shown + " s, seed " + seed.toString() + ", " + WORKING_SET.toString() +
-    " slots; " + describeMemory(baseline));
-  const run = new StressRun(new Prng(seed), seconds, seed, monotonicNs(), baseline);
-  run.start(0);
+  requestCollection(); // the baseline is taken after one
+  new StressRun(new Prng(seed), seconds, seed).start(0);
 }

@@ -1,8 +1,10 @@
 // Memory statistics: the heap walk is consistent, counts what the app
 // allocates, and sees it go away after a full collection; linear memory grows
-// when the heap needs it.
+// when the heap needs it. Collections run between event-loop turns, so each
+// check is a sequence of steps (turns.ts) and what it compares is in globals.
 import "crust";
 import { memoryStats, describeMemory, MemoryStats } from "crust";
+import { runSteps } from "./turns";
 
 const WASM_PAGE: usize = 65536;
 
@@ -27,8 +29,6 @@ function holdChain(count: i32): void {
   chain = head;
 }
 
-/** In its own function: a reference read in a frame can stay in that frame's
- *  shadow-stack slot (a GC root) until the frame returns. */
 function heldIntact(count: i32, size: i32): bool {
   const list = held;
   return list !== null && list.length == count && list[count - 1].byteLength == size;
@@ -43,63 +43,72 @@ function checkShape(s: MemoryStats, what: string): void {
   assert(inBlocks <= <usize>s.pages * WASM_PAGE, what + ": blocks exceed linear memory: " + describeMemory(s));
 }
 
-function fresh(): MemoryStats {
-  __collect();
-  return memoryStats();
-}
+/** The heap at the start of a check, and at its fullest. */
+let before = new MemoryStats();
+let full = new MemoryStats();
+const COUNT = 1000, SIZE = 1024;
+const CHAIN = 10000;
+let big: i32 = 0;
 
-function buffers(): void {
-  const before = fresh();
+function buffersStart(): void {
+  before = memoryStats();
   checkShape(before, "at start");
-
-  const count = 1000, size = 1024;
-  holdBuffers(count, size);
-  const full = memoryStats();
+  holdBuffers(COUNT, SIZE);
+  full = memoryStats();
   checkShape(full, "holding buffers");
   const grew = full.heapUsed - before.heapUsed;
-  assert(grew >= <usize>(count * size), "heapUsed grew by " + grew.toString() + " for " + (count * size).toString() + " B of buffers");
-  assert(full.blocksUsed >= before.blocksUsed + count, "one block per buffer: " + before.blocksUsed.toString() + " -> " + full.blocksUsed.toString());
+  assert(grew >= <usize>(COUNT * SIZE), "heapUsed grew by " + grew.toString() + " for " + (COUNT * SIZE).toString() + " B of buffers");
+  assert(full.blocksUsed >= before.blocksUsed + COUNT, "one block per buffer: " + before.blocksUsed.toString() + " -> " + full.blocksUsed.toString());
+}
 
-  // A collection keeps what is still referenced.
-  __collect();
+/** A collection keeps what is still referenced. */
+function buffersKept(): void {
   const kept = memoryStats();
-  assert(kept.heapUsed >= before.heapUsed + <usize>(count * size), "live buffers survive a collection");
-  assert(heldIntact(count, size), "and are intact");
-
+  assert(kept.heapUsed >= before.heapUsed + <usize>(COUNT * SIZE), "live buffers survive a collection");
+  assert(heldIntact(COUNT, SIZE), "and are intact");
   held = null;
-  const after = fresh();
+}
+
+function buffersFreed(): void {
+  const after = memoryStats();
   checkShape(after, "after collecting");
   // Back to where it started, give or take a MemoryStats object or two.
   assert(after.heapUsed <= before.heapUsed + 256,
-    "heapUsed back after __collect(): " + before.heapUsed.toString() + " -> " + full.heapUsed.toString() + " -> " + after.heapUsed.toString());
+    "heapUsed back after a collection: " + before.heapUsed.toString() + " -> " + full.heapUsed.toString() + " -> " + after.heapUsed.toString());
   assert(after.blocksUsed <= before.blocksUsed + 4, "blocks freed: " + after.blocksUsed.toString() + " vs " + before.blocksUsed.toString());
-  assert(after.heapFree >= <usize>(count * size), "the freed bytes are free blocks now");
+  assert(after.heapFree >= <usize>(COUNT * SIZE), "the freed bytes are free blocks now");
   assert(after.pages >= full.pages, "linear memory never shrinks");
 }
 
-function smallObjects(): void {
-  const before = fresh();
-  holdChain(10000);
-  const full = memoryStats();
-  assert(full.blocksUsed >= before.blocksUsed + 10000, "one block per object");
-  assert(full.heapUsed - before.heapUsed >= 10000 * 16, "each object takes at least its fields");
+function chainStart(): void {
+  before = memoryStats();
+  holdChain(CHAIN);
+  full = memoryStats();
+  assert(full.blocksUsed >= before.blocksUsed + CHAIN, "one block per object");
+  assert(full.heapUsed - before.heapUsed >= <usize>CHAIN * 16, "each object takes at least its fields");
   chain = null;
-  const after = fresh();
+}
+
+function chainFreed(): void {
+  const after = memoryStats();
   assert(after.blocksUsed <= before.blocksUsed + 4 && after.heapUsed <= before.heapUsed + 256,
     "small objects collected: " + describeMemory(after) + " vs " + describeMemory(before));
 }
 
-function growth(): void {
-  const before = fresh();
+function growthStart(): void {
+  before = memoryStats();
   // More than all memory so far: the allocator must grow linear memory.
-  const big = <i32>(<usize>before.pages * WASM_PAGE) + (1 << 20);
+  big = <i32>(<usize>before.pages * WASM_PAGE) + (1 << 20);
   holdBuffers(1, big);
-  const full = memoryStats();
+  full = memoryStats();
   checkShape(full, "after growing");
   assert(full.pages > before.pages, "linear memory grew: " + before.pages.toString() + " -> " + full.pages.toString() + " pages");
   assert(full.heapUsed >= before.heapUsed + <usize>big, "the big buffer is counted");
   held = null;
-  const after = fresh();
+}
+
+function growthFreed(): void {
+  const after = memoryStats();
   checkShape(after, "after the big buffer");
   assert(after.heapUsed <= before.heapUsed + 256, "big buffer collected");
 }
@@ -113,8 +122,5 @@ function description(): void {
 }
 
 export function main(args: string[]): void {
-  buffers();
-  smallObjects();
-  growth();
-  description();
+  runSteps([buffersStart, buffersKept, buffersFreed, chainStart, chainFreed, growthStart, growthFreed, description]);
 }
