@@ -4,7 +4,8 @@
 //   held as bytes and then as strings) + one body (maxBodyBytes) + pipelined
 //   input that arrived while a response was in progress (maxPendingBytes)
 //   + streamed output the peer has not taken yet (maxQueuedBytes),
-// and how long it may hold it (the timeouts). Bodies passed to send() are the
+// and how long it may hold it (the timeouts); maxBodyBytesInFlight bounds the
+// bodies of all connections together. Bodies passed to send() are the
 // app's own objects; the server only keeps references to what TCP has not
 // taken.
 import { NS_PER_MS } from "../core/clock";
@@ -34,6 +35,10 @@ export class HttpConfig {
    *  the connection reset. A single large send() is not limited: its bytes
    *  are the app's, held by reference. */
   maxQueuedBytes: i32 = 1 << 20;
+  /** Request content all connections hold together while it arrives (see
+   *  budget.ts); a body that would exceed it is answered 503. Four bodies of
+   *  maxBodyBytes: lower it for a VM of a few MiB, raise it for uploads. */
+  maxBodyBytesInFlight: i32 = 4 << 20;
   /** Connections open at once; more are reset at accept. */
   maxConnections: i32 = 1024;
 

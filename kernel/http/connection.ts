@@ -22,6 +22,7 @@ import { Timer } from "../core/timer";
 import * as log from "../core/log";
 import { ByteBuffer } from "./bytes";
 import { HttpConfig, msToNs } from "./config";
+import { BodyBudget } from "./budget";
 import { HttpStats } from "./stats";
 import { RequestParser } from "./parser";
 import { Request } from "./request";
@@ -71,9 +72,10 @@ export class HttpConnection extends StreamHandler {
   private closed: bool = false;
   private peerEnded: bool = false;
 
-  constructor(private stream: Stream, private handler: RequestHandler, private config: HttpConfig, private stats: HttpStats) {
+  constructor(private stream: Stream, private handler: RequestHandler, private config: HttpConfig, private stats: HttpStats,
+              bodyBudget: BodyBudget) {
     super();
-    this.parser = new RequestParser(config);
+    this.parser = new RequestParser(config, bodyBudget);
     this.pending = new ByteBuffer(config.maxPendingBytes);
     this.remoteAddress = stream.remote();
     this.sink = new ConnectionSink(this);

@@ -9,6 +9,7 @@
 //   server.ts      HttpServer, the StreamAcceptor a transport hands streams
 //   handler.ts     RequestHandler, what an app implements
 //   config.ts      limits and timeouts (what bounds a connection's memory)
+//   budget.ts      the request-body bytes all connections hold together
 //   stats.ts       counters: requests, bad requests by status, timeouts
 //   date.ts        IMF-fixdate for the Date header, cached per second
 //   status.ts      status codes and reason phrases

@@ -10,6 +10,7 @@
 // 505); after that the connection's framing is lost, so the caller closes it.
 import { ByteBuffer, latin1, isTokenChar, isFieldValueChar, isOws, equalsIgnoreCase, trimOws } from "./bytes";
 import { HttpConfig } from "./config";
+import { BodyBudget } from "./budget";
 import { Headers, listItems } from "./headers";
 import { Request, hexValue } from "./request";
 import { Status } from "./status";
@@ -63,8 +64,10 @@ export class RequestParser {
   private bodyRemaining: i64 = 0;
   /** Sum of all chunk sizes so far. */
   private bodyTotal: i64 = 0;
+  /** Body bytes taken from the server's budget for this request. */
+  private bodyHeld: i32 = 0;
 
-  constructor(private config: HttpConfig) {
+  constructor(private config: HttpConfig, private budget: BodyBudget = new BodyBudget(config.maxBodyBytesInFlight)) {
     this.line = new ByteBuffer(config.maxRequestLineBytes + 1);
   }
 
@@ -121,7 +124,7 @@ export class RequestParser {
   /** Forget any partial request. */
   reset(): void {
     this.request = new Request();
-    this.body = null;
+    this.dropBody();
     this.errorStatus = 0;
     this.errorReason = "";
     this.headersComplete = false;
@@ -153,7 +156,14 @@ export class RequestParser {
     this.errorStatus = status;
     this.errorReason = reason;
     this.line.clear();
+    this.dropBody();
+  }
+
+  /** The body is gone (handed over or dropped): its bytes leave the budget. */
+  private dropBody(): void {
     this.body = null;
+    this.budget.give(this.bodyHeld);
+    this.bodyHeld = 0;
   }
 
   private lineTooLong(): void {
@@ -326,6 +336,11 @@ export class RequestParser {
 
   private readContent(data: usize, len: i32): i32 {
     const n = <i32>min<i64>(<i64>len, this.bodyRemaining);
+    if (!this.budget.take(n)) {
+      this.fail(Status.ServiceUnavailable, "request bodies in flight over the server's budget");
+      return 0;
+    }
+    this.bodyHeld += n;
     this.body!.append(data, n); // fits: the limits were checked at the size
     this.bodyRemaining -= n;
     if (this.bodyRemaining == 0) {

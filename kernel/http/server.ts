@@ -8,6 +8,7 @@
 // It owns the configuration and the counters; each accepted stream gets its
 // own HttpConnection.
 import { Stream, StreamAcceptor } from "../net/stream";
+import { BodyBudget } from "./budget";
 import { HttpConfig } from "./config";
 import { HttpConnection } from "./connection";
 import { RequestHandler } from "./handler";
@@ -15,9 +16,12 @@ import { HttpStats } from "./stats";
 
 export class HttpServer extends StreamAcceptor {
   readonly stats: HttpStats = new HttpStats();
+  /** Request bodies of all connections together (budget.ts). */
+  readonly bodyBudget: BodyBudget;
 
   constructor(public handler: RequestHandler, public config: HttpConfig = new HttpConfig()) {
     super();
+    this.bodyBudget = new BodyBudget(config.maxBodyBytesInFlight);
   }
 
   accept(stream: Stream): void {
@@ -31,7 +35,7 @@ export class HttpServer extends StreamAcceptor {
       return;
     }
     stats.connectionsOpen++;
-    const conn = new HttpConnection(stream, this.handler, this.config, stats);
+    const conn = new HttpConnection(stream, this.handler, this.config, stats, this.bodyBudget);
     stream.handler = conn;
     conn.start();
   }

@@ -525,6 +525,37 @@ function testLimitsOnConnections(): void {
   big.finish();
 }
 
+/** Bodies of all connections together are bounded by the server's budget. */
+function testBodyBudget(): void {
+  const c = quickConfig();
+  c.maxBodyBytesInFlight = 100;
+  const server = new HttpServer(router(), c);
+  const post = (length: i32): string => "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: " + length.toString() + "\r\n\r\n";
+  const a = new MemoryStream();
+  const b = new MemoryStream();
+  server.accept(a);
+  server.accept(b);
+  a.send(post(80) + "a".repeat(60));
+  assert(server.bodyBudget.held == 60, "a holds 60: " + server.bodyBudget.held.toString());
+  b.send(post(80) + "b".repeat(50));
+  const refused = parseResponses(b.take());
+  assert(refused.length == 1 && refused[0].status == 503, "over the budget: 503");
+  assert(server.bodyBudget.held == 60 && server.stats.badRequestsWith(503) == 1, "b took nothing; counted");
+  a.send("a".repeat(20));
+  const done = parseResponses(a.take());
+  assert(done.length == 1 && done[0].status == 200 && done[0].body.length == 80, "a completes");
+  assert(server.bodyBudget.held == 0, "a handed its body over: the budget is free");
+  // A connection that goes away mid-body gives its bytes back.
+  const d = new MemoryStream();
+  server.accept(d);
+  d.send(post(90) + "d".repeat(70));
+  assert(server.bodyBudget.held == 70, "d holds 70");
+  d.peerClose();
+  assert(server.bodyBudget.held == 0, "d closed: the budget is free again");
+  a.peerClose();
+  b.peerClose();
+}
+
 export function main(args: string[]): void {
   testSimpleGet();
   testEveryBoundary();
@@ -540,4 +571,5 @@ export function main(args: string[]): void {
   testPeerGoneDuringResponse();
   testHeaderSafety();
   testLimitsOnConnections();
+  testBodyBudget();
 }
