@@ -1,7 +1,6 @@
 // Helpers for the test suite: run the real crust CLI as a user would, and
 // collect what it printed.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { REPO } from "../src/project.js";
 
@@ -49,17 +48,7 @@ export function stop(p: ChildProcess): void {
   }
 }
 
-/** A TCP port on 127.0.0.1 that nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
+export { freePort } from "../src/run/ports.js";
 
 /** The console text of a run, without the serial line's carriage returns. */
 export function consoleText(r: Result): string {

@@ -3,10 +3,10 @@
 // that end a broken guest (panic, wasm trap, CPU exception).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { CrustError } from "../errors.js";
 import { functionSymbols } from "../pipeline/ksyms.js";
 import { requireTool, TOOLS } from "../tools.js";
+import { freePort } from "./ports.js";
 import { qemuArgs, type QemuConfig } from "./qemu.js";
 
 /** The C function wasm2c made of the app's exported main. */
@@ -20,16 +20,6 @@ export function appMainSymbol(debugElf: string, appName: string): string {
   return pick;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 export interface DebugOptions {
   debugElf: string;

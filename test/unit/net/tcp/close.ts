@@ -128,13 +128,7 @@ function finDetails(): void {
 function timeWaitReuse(): void {
   const h = new Harness();
   const l = h.tcp.listen(LOCAL_PORT, h.acceptor)!;
-  const iss = h.passiveOpen(1000);
-  const c = h.acceptor.last;
-  c.end();
-  h.expect(ACK | FIN, "FIN");
-  h.inject(fin(1001, iss + 2));
-  h.expect(ACK, "ACK");
-  assert(c.state == TcpState.TimeWait, "TIME-WAIT");
+  h.timeWaitAfterActiveClose();
   // A SYN with an older sequence number: just ACKed (it is out of window).
   h.inject(syn(900));
   h.expect(ACK, "old SYN in TIME-WAIT gets an ACK");

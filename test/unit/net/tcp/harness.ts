@@ -16,7 +16,7 @@
 import "crust";
 import { IpLayer, TransportProtocol } from "crust/net/ip";
 import { Stream, StreamHandler, StreamAcceptor, CloseReason } from "crust/net/stream";
-import { Tcp, TcpConfig, ManualNetClock, TcpConnection, TcpListener } from "crust/net/tcp/tcp";
+import { Tcp, TcpConfig, ManualNetClock, TcpConnection, TcpListener, TcpState } from "crust/net/tcp/tcp";
 import { TcpSegment, SEG_FIN, SEG_SYN, SEG_RST, SEG_PSH, SEG_ACK } from "crust/net/tcp/segment";
 import { parseSegment, emitHeader, verifyChecksum } from "crust/net/tcp/codec";
 
@@ -315,6 +315,19 @@ export class Harness {
     assert(this.acceptor.streams.length == n + 1, "accepted after the handshake");
     this.expectNone("nothing after the handshake's ACK");
     return sa.seq;
+  }
+
+  /** A passive open from peer ISN 1000, then the app closes first and the
+   *  peer's FIN follows: the connection is in TIME-WAIT. Returns it. */
+  timeWaitAfterActiveClose(): TcpConnection {
+    const iss = this.passiveOpen(1000);
+    const c = this.acceptor.last;
+    c.end();
+    this.expect(SEG_ACK | SEG_FIN, "FIN");
+    this.inject(fin(1001, iss + 2));
+    this.expect(SEG_ACK, "ACK");
+    assert(c.state == TcpState.TimeWait, "TIME-WAIT");
+    return c;
   }
 
   /** connect() to the peer and complete the handshake with its ISN peerIss. */

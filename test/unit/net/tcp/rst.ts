@@ -3,7 +3,7 @@
 // window is dropped; a SYN in a synchronized state and an ACK of unsent data
 // draw challenge ACKs; challenge ACKs are rate-limited; RSTs in SYN-SENT and
 // TIME-WAIT; PAWS.
-import { Harness, Recorder, testConfig, syn, ack, data, seg, rst, fin, SYN, ACK, RST, FIN, LOCAL_PORT, REMOTE, REMOTE_PORT } from "./harness";
+import { Harness, Recorder, testConfig, syn, ack, data, seg, rst, SYN, ACK, RST, LOCAL_PORT, REMOTE, REMOTE_PORT } from "./harness";
 import { TcpState } from "crust/net/tcp/tcp";
 import { CloseReason } from "crust/net/stream";
 
@@ -88,13 +88,7 @@ function synSent(): void {
 
 function timeWait(): void {
   const h = new Harness();
-  const iss = h.passiveOpen(1000);
-  const c = h.acceptor.last;
-  c.end();
-  h.expect(ACK | FIN, "FIN");
-  h.inject(fin(1001, iss + 2));
-  h.expect(ACK, "ACK");
-  assert(c.state == TcpState.TimeWait, "TIME-WAIT");
+  const c = h.timeWaitAfterActiveClose();
   h.inject(rst(1002));
   assert(c.state == TcpState.TimeWait, "RFC 1337: RST does not end TIME-WAIT");
   h.advance(1000);
