@@ -20,7 +20,6 @@ export function appMainSymbol(debugElf: string, appName: string): string {
   return pick;
 }
 
-
 export interface DebugOptions {
   debugElf: string;
   appName: string;
