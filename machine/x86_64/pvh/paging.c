@@ -6,7 +6,9 @@
  *    data/bss read+write and never executable;
  *  - page 0 is unmapped (null pointers fault), and so are the guard pages below
  *    the boot stack and the trap stack (an overflow faults, it never corrupts);
- *  - RAM after the image is read+write, no-execute;
+ *  - RAM after the image is read+write, no-execute; the 2 MiB region in
+ *    which RAM ends (when it ends inside one) uses 4 KiB pages too, so all of
+ *    it is usable: in a 3 MiB VM that is a third of the RAM;
  *  - RAM that does not exist is unmapped; the 3-4 GiB hole for devices (LAPIC,
  *    IOAPIC, PCI BARs, virtio-mmio) is uncached and no-execute.
  *
@@ -38,6 +40,7 @@ static uint64_t pml4[512] __attribute__((aligned(PAGE_SIZE)));
 static uint64_t pdpt[512] __attribute__((aligned(PAGE_SIZE)));
 static uint64_t pd[4][512] __attribute__((aligned(PAGE_SIZE)));
 static uint64_t pt[LOW_TABLES][512] __attribute__((aligned(PAGE_SIZE)));
+static uint64_t tail_pt[512] __attribute__((aligned(PAGE_SIZE)));
 static uint64_t linear_pdpt[512] __attribute__((aligned(PAGE_SIZE)));
 static uint64_t linear_pd[LINEAR_MAX / GIB][512] __attribute__((aligned(PAGE_SIZE)));
 static uint64_t linear_phys;        /* RAM behind LINEAR_VA: the page after the image */
@@ -46,13 +49,10 @@ static uint64_t table_pool;         /* page tables are taken downward from here 
 
 static uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 
-/* The end of the identity-mapped RAM: large pages cover whole 2 MiB regions. */
+/* The end of the identity-mapped RAM (below the device hole). */
 static uint64_t ram_mapped_top(void) {
-  uint64_t low_end = align_up((uint64_t)__image_end, TWO_MB);
   uint64_t top = boot.ram_top < MMIO_HOLE ? boot.ram_top : MMIO_HOLE;
-  if (top > low_end) top = top & ~(TWO_MB - 1);
-  if (top < low_end && boot.ram_top > low_end) top = low_end;
-  return top;
+  return top & ~(uint64_t)(PAGE_SIZE - 1);
 }
 
 /* The rights of one 4 KiB page in the image's 2 MiB regions. */
@@ -76,13 +76,15 @@ void paging_init(void) {
     kprintf("crust: image too large for the boot page tables\n");
     power_off(EXIT_PANIC);
   }
+  uint64_t tail = ram_mapped_top() & ~(TWO_MB - 1); /* where RAM ends inside a region */
+  int partial_tail = tail >= low_end && ram_mapped_top() > tail;
   pml4[0] = (uint64_t)pdpt | PTE_P | PTE_W;
   for (int g = 0; g < 4; g++) {
     pdpt[g] = (uint64_t)pd[g] | PTE_P | PTE_W;
     for (int i = 0; i < 512; i++) {
       uint64_t a = (uint64_t)g * GIB + (uint64_t)i * TWO_MB;
-      if (a < low_end) {
-        uint64_t *t = pt[a / TWO_MB];
+      if (a < low_end || (partial_tail && a == tail)) {
+        uint64_t *t = a < low_end ? pt[a / TWO_MB] : tail_pt;
         for (int j = 0; j < 512; j++) {
           uint64_t p = a + (uint64_t)j * PAGE_SIZE;
           uint64_t f = small_page_flags(p);
