@@ -9,12 +9,14 @@
 //   @@crust-xen guest N vcpu begin       (only for a crash without an exit code)
 //   ...xenctx: the vCPU's registers and frame-pointer call trace...
 //   @@crust-xen guest N vcpu end
-//   @@crust-xen guest N end reason=R code=C first-output=S
+//   @@crust-xen guest N end reason=R code=C first-output=S created=T
 //
 // R is the domain's shutdown reason (xl list -v: 0 poweroff, 3 crash ...),
 // C the exit code the guest left in xenstore (data/crust-exit-code, see
 // machine/x86_64/xen/power.c) or "none", S the seconds from `xl create` to
-// the first byte in the console log.
+// the first byte in the console log, T the seconds `xl create` itself took
+// (building the domain, loading its kernel and ramdisk, the vif's hotplug
+// scripts: the guest runs only after that).
 //
 // A guest that crashes without an exit code never reached crash.c's report:
 // Xen itself crashed the domain, typically because it could not deliver an
@@ -51,8 +53,16 @@ export interface XenGuest {
    *  `xl create`) and now() (dom0's uptime); its output comes back in the
    *  guest's console with "dom0> " before each line. */
   afterOutput?: string;
+  /** A dom0 shell command started in the background as soon as `xl create`
+   *  returns, with $name, $t0 and now() (no $id yet): for measuring from
+   *  outside without waiting for the guest's output. Its output follows the
+   *  guest's console, "dom0> " before each line, once the guest has ended
+   *  and the command too. */
+  afterCreate?: string;
   /** Give the guest a vif on dom0's bridge xenbr0 (dom0 is 169.254.1.1/16). */
   network?: boolean;
+  /** The vif's MAC address (default: one xl picks at random). */
+  mac?: string;
 }
 
 export interface GuestResult {
@@ -64,6 +74,9 @@ export interface GuestResult {
   console: string;
   /** Seconds from `xl create` to the guest's first console byte, as dom0 saw it. */
   firstOutputS: number | null;
+  /** Seconds `xl create` took (domain build, kernel and ramdisk loading, vif
+   *  hotplug): the guest starts running at the end of it. */
+  createdS: number | null;
   /** What Xen itself printed while the guest ran (e.g. why it crashed the domain). */
   xenLog: string;
   /** For a crash that left no exit code: xenctx's dump of the vCPU (registers,
@@ -103,15 +116,18 @@ for n in $(seq 0 ${count - 1}); do
   # -e: no monitoring child; the domain is kept (on_* = preserve) and read here.
   if ! xl create -e crust.xl >/tmp/xl.log 2>&1; then
     cat /tmp/xl.log
-    echo "${MARK} guest $n end reason=unknown code=none first-output=none"
+    echo "${MARK} guest $n end reason=unknown code=none first-output=none created=none"
     continue
   fi
-  id=$(xl domid "$name")
+  read created rest </proc/uptime # a builtin: the poll below starts at once
+  bg=none
+  if [ -f after-create ]; then (. ./after-create) >/tmp/after-create.out 2>&1 & bg=$!; fi
   # Until the first output, a tight poll of the log with shell builtins only
   # (under TCG, starting a process costs a few hundred ms), for up to 30 s.
   read up rest </proc/uptime; limit=$((\${up%.*} + 30))
   while [ ! -s "$log" ] && [ "\${up%.*}" -lt $limit ]; do read up rest </proc/uptime; done
   [ -s "$log" ] && first=$(echo "$up $t0" | awk '{printf "%.2f", $1 - $2}')
+  id=$(xl domid "$name")
   while :; do
     # The state first: output written before the shutdown is then in the log.
     line=$(xl list -v "$name" 2>/dev/null | tail -n 1)
@@ -132,12 +148,14 @@ for n in $(seq 0 ${count - 1}); do
   done
   code=$(xenstore-read /local/domain/$id/data/crust-exit-code 2>/dev/null || echo none)
   [ "$off" -gt 0 ] && [ -n "$(tail -c 1 "$log")" ] && echo
+  if [ "$bg" != none ]; then wait $bg; sed 's/^/dom0> /' /tmp/after-create.out; fi
   if [ "$reason" = 3 ] && [ "$code" = none ]; then
     echo "${MARK} guest $n vcpu begin"
     xenctx ${XENCTX_OPTIONS} $([ -f System.map ] && echo -s System.map) "$id" 0 2>&1
     echo "${MARK} guest $n vcpu end"
   fi
-  echo "${MARK} guest $n end reason=$reason code=$code first-output=$first"
+  created=$(echo "$created $t0" | awk '{printf "%.2f", $1 - $2}')
+  echo "${MARK} guest $n end reason=$reason code=$code first-output=$first created=$created"
 done
 `;
 }
@@ -202,22 +220,29 @@ function loadedRange(elf: Buffer): { start: bigint; end: bigint } {
 
 function guestArchive(guests: XenGuest[]): Buffer {
   const entries: { path: string; mode: number; data?: Buffer }[] = [{ path: "guest", mode: DIR }];
+  // Each file travels once, however many guests boot it: the archive and its
+  // unpacked copy both sit in dom0's 1 GiB (a Linux initramfs is 40 MB).
+  const stored = new Map<string, string>();
+  const store = (host: string, path: string) => {
+    if (!stored.has(host)) {
+      entries.push({ path, mode: FILE, data: readFileSync(host) });
+      stored.set(host, `/${path}`);
+    }
+    return stored.get(host)!;
+  };
   guests.forEach((g, n) => {
+    entries.push({ path: `guest/${n}`, mode: DIR });
     // The rig keeps a finished domain until it has read how it ended.
-    let xl = xlConfig(g.name, { memoryMiB: g.memoryMiB, cmdline: g.cmdline, vif: g.network ? `bridge=${BRIDGE}` : undefined })
+    let xl = xlConfig(g.name, { memoryMiB: g.memoryMiB, cmdline: g.cmdline, vif: g.network ? `bridge=${BRIDGE}${g.mac ? `,mac=${g.mac}` : ""}` : undefined })
       .replace(/^name = "(.*)"$/m, `name = "$1-${n}"`) // each domain is kept: one name each
-      .replace(/^kernel = .*$/m, `kernel = "/guest/${n}/kernel"`)
+      .replace(/^kernel = .*$/m, `kernel = "${store(g.image, `guest/${n}/kernel`)}"`)
       .replace(/^on_(poweroff|reboot|crash) = .*$/gm, (_l, what) => `on_${what} = "preserve"`);
-    if (g.ramdisk) xl += `ramdisk = "/guest/${n}/ramdisk"\n`;
-    entries.push(
-      { path: `guest/${n}`, mode: DIR },
-      { path: `guest/${n}/kernel`, mode: FILE, data: readFileSync(g.image) },
-      { path: `guest/${n}/crust.xl`, mode: FILE, data: Buffer.from(xl) },
-    );
-    if (g.ramdisk) entries.push({ path: `guest/${n}/ramdisk`, mode: FILE, data: readFileSync(g.ramdisk) });
+    if (g.ramdisk) xl += `ramdisk = "${store(g.ramdisk, `guest/${n}/ramdisk`)}"\n`;
+    entries.push({ path: `guest/${n}/crust.xl`, mode: FILE, data: Buffer.from(xl) });
     const symbols = g.symbols ?? join(dirname(g.image), "crust.debug.elf");
     if (existsSync(symbols)) entries.push({ path: `guest/${n}/System.map`, mode: FILE, data: Buffer.from(systemMap(readFileSync(symbols))) });
     if (g.afterOutput) entries.push({ path: `guest/${n}/after-output`, mode: FILE, data: Buffer.from(g.afterOutput + "\n") });
+    if (g.afterCreate) entries.push({ path: `guest/${n}/after-create`, mode: FILE, data: Buffer.from(g.afterCreate + "\n") });
   });
   entries.push({ path: "guest/run", mode: EXEC, data: Buffer.from(runScript(guests.length, guests.some((g) => g.network))) });
   return cpio(entries);
@@ -267,7 +292,7 @@ export async function runGuests(guests: XenGuest[], opts: RigRunOptions = {}): P
       const onLine = (raw: string) => {
         const line = raw.replace(/\r+$/, "");
         const begin = new RegExp(`^${MARK} guest (\\d+) begin$`).exec(line);
-        const end = new RegExp(`^${MARK} guest (\\d+) end reason=(\\S+) code=(\\S+) first-output=(\\S+)$`).exec(line);
+        const end = new RegExp(`^${MARK} guest (\\d+) end reason=(\\S+) code=(\\S+) first-output=(\\S+) created=(\\S+)$`).exec(line);
         const vcpu = new RegExp(`^${MARK} guest \\d+ vcpu (begin|end)$`).exec(line);
         if (begin) current = { n: Number(begin[1]), lines: [], xen: [], vcpu: null, inVcpu: false };
         else if (vcpu && current) {
@@ -276,10 +301,10 @@ export async function runGuests(guests: XenGuest[], opts: RigRunOptions = {}): P
         } else if (end && current) {
           const reason = SHUTDOWN_REASONS[Number(end[2])] ?? "unknown";
           const code = /^-?\d+$/.test(end[3]) ? Number(end[3]) : null;
-          const first = /^[\d.]+$/.test(end[4]) ? Number(end[4]) : null;
+          const seconds = (s: string) => (/^[\d.]+$/.test(s) ? Number(s) : null);
           const text = (lines: string[]) => lines.map((l) => l + "\n").join("");
           results.push({
-            reason, code, console: text(current.lines), firstOutputS: first, xenLog: text(current.xen),
+            reason, code, console: text(current.lines), firstOutputS: seconds(end[4]), createdS: seconds(end[5]), xenLog: text(current.xen),
             vcpuReport: current.vcpu ? text(current.vcpu) : null,
           });
           current = null;
