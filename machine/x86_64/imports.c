@@ -1,6 +1,6 @@
 /* imports.c — the machine side of the sandbox boundary: module "crust", the
  * imports every platform has (the hardware primitives of one platform live in
- * its folder, e.g. pvh/devices.c). Each function here is one entry of
+ * its folders, e.g. pc/devices.c). Each function here is one entry of
  * kernel/boundary.ts, which documents them; keep the two in step. Every
  * pointer the kernel passes is an offset into its linear memory and is
  * bounds-checked here: a bad one is a wasm trap, exactly as if the kernel had

@@ -34,7 +34,8 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]) {
 /* stack.S: the TSC at the first instruction of boot (written by the entry). */
 extern uint64_t tsc_at_entry;
 
-/* What every platform folder (pvh/, xen/) provides to the shared files. */
+/* What every platform (its folders: pc/ on pvh/, xen/pv/ or xen/pvh/ on
+ * xen/) provides to the shared files. */
 /* The console: polled, usable before anything else and inside crash paths. */
 void console_write(const char *s, size_t n);
 /* The wasm linear memory: where it starts and how far it may grow, and
@@ -65,5 +66,5 @@ NORETURN void crash(int code, const char *what, uint64_t rbp);
 void backtrace(uint64_t rbp);
 /* kernel.c */
 NORETURN void kernel_run(void);
-#include "platform.h" /* the platform folder's own declarations */
+#include "platform.h" /* the platform's own declarations (its most specific folder) */
 #endif

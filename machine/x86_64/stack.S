@@ -1,4 +1,4 @@
-/* stack.S — what both boot entries (pvh/pvh.S, xen/entry.S) set up first:
+/* stack.S — what both boot entries (pvh/pvh.S, xen/pv/entry.S) set up first:
  * the time stamp of the first instruction, and the boot stack, on which the
  * whole system runs, with a guard page below it that each platform leaves
  * unmapped so that an overflow faults instead of corrupting .bss. */

@@ -1,7 +1,7 @@
 // The crust command line: build and run Crust apps. Every option is checked
 // before anything starts; a mistake is one line and a hint, never a stack.
 import { join } from "node:path";
-import { build } from "./pipeline/pipeline.js";
+import { build, XEN_MODES, type XenMode } from "./pipeline/pipeline.js";
 import { CrustError, UsageError } from "./errors.js";
 import { resolveApp, TARGETS, type Target } from "./project.js";
 import { runDebug } from "./run/debug.js";
@@ -11,7 +11,7 @@ import { runXen } from "./xen/run.js";
 import { guestCommandLine, MACHINES, runInteractive, type Machine, type PortForward } from "./run/qemu.js";
 
 const USAGE = `usage:
-  npx crust build <app> [--target qemu|node|xen] [--debug]
+  npx crust build <app> [--target qemu|node|xen] [--mode pv|pvh] [--debug]
   npx crust run <app> [options] [-- ARGS...]
   npx crust debug <app> [options] [-- ARGS...]   (qemu target under gdb, stopped at main)
 
@@ -20,6 +20,7 @@ const USAGE = `usage:
 run options:
   --target qemu|node|xen where to run (default qemu; xen: a PV guest in real
                          Xen nested under QEMU, see README)
+  --mode pv|pvh          xen target: a PV (default) or a PVH guest
   --debug                unoptimized build
   -m, --memory SIZE      guest memory, e.g. 8M, 64M, 1G (default 64M)
   --machine TYPE         microvm (default), q35 or pc
@@ -41,6 +42,7 @@ interface Parsed {
   command: string;
   app: string;
   target: Target;
+  mode?: XenMode;
   debug: boolean;
   memory: string;
   machine: Machine;
@@ -100,6 +102,7 @@ export function parseArgs(argv: string[]): Parsed {
     switch (flag) {
       case "--": p.appArgs = rest.slice(i + 1); i = rest.length; break;
       case "--target": p.target = oneOf(flag, take(), TARGETS); break;
+      case "--mode": p.mode = oneOf(flag, take(), XEN_MODES); break;
       case "--debug": p.debug = true; break;
       case "-m": case "--memory": p.memory = parseMemory(take()); break;
       case "--machine": p.machine = oneOf(flag, take(), MACHINES); break;
@@ -132,6 +135,7 @@ export function parseArgs(argv: string[]): Parsed {
     }
   }
   if (!p.app) throw new UsageError(`${command} needs an app: a folder with index.ts or a .ts file`);
+  if (p.mode && p.target !== "xen") throw new UsageError("--mode is for the xen target: --target xen --mode pv|pvh");
   if (p.net === "tap" && !p.tap) throw new UsageError("--net tap needs --tap NAME");
   if (p.tap && !p.net) p.net = "tap";
   if (p.impairment && !(p.target === "node" && p.tap)) throw new UsageError("--impair works on the node target with --tap");
@@ -144,8 +148,8 @@ const log = (line: string) => process.stderr.write(line + "\n");
 
 async function buildApp(p: Parsed) {
   const app = resolveApp(p.app);
-  log(`crust: building ${app.name} for ${p.target}${p.debug ? " (debug)" : ""}`);
-  return build(app, { target: p.target, debug: p.debug, log });
+  log(`crust: building ${app.name} for ${p.target}${p.mode ? ` (${p.mode})` : ""}${p.debug ? " (debug)" : ""}`);
+  return build(app, { target: p.target, mode: p.mode, debug: p.debug, log });
 }
 
 async function command(argv: string[]): Promise<number> {
@@ -176,7 +180,7 @@ async function command(argv: string[]): Promise<number> {
     return runDebug({ debugElf: built.debugImage!, appName: app.name, qemu, commands: p.gdbCommands, batch: p.batch });
   }
   if (p.target === "xen") {
-    return runXen({ image: built.image, name: resolveApp(p.app).name, memoryMiB: parseInt(p.memory, 10), cmdline }, log);
+    return runXen({ image: built.image, mode: p.mode, name: resolveApp(p.app).name, memoryMiB: parseInt(p.memory, 10), cmdline }, log);
   }
   if (p.target === "node") {
     if (p.net === "user") throw new UsageError("the node target has no user networking: use --tap NAME");

@@ -36,6 +36,13 @@ test("bad target and port forward", async () => {
   assertUsageError(await crust(["run", "examples/hello", "-p", "80"]), /bad port forward '80'/);
 });
 
+test("bad xen mode, or a mode for another target", async () => {
+  const wrong = await crust(["build", "examples/hello", "--target", "xen", "--mode", "hvm"]);
+  assertUsageError(wrong, /--mode must be one of pv, pvh, not 'hvm'/);
+  assert.equal(wrong.stderr.split("\n")[0], "crust: --mode must be one of pv, pvh, not 'hvm'", "one line");
+  assertUsageError(await crust(["run", "examples/hello", "--mode", "pvh"]), /--mode is for the xen target/);
+});
+
 test("unknown command", async () => {
   assertUsageError(await crust(["launch", "examples/hello"]), /unknown command 'launch'/);
 });

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { buildDir, type XenMode } from "../src/pipeline/pipeline.js";
 import { resolveApp } from "../src/project.js";
 import { rigDir } from "../src/xen/rig.js";
 import { runGuests, type XenGuest } from "../src/xen/run.js";
@@ -14,14 +15,15 @@ import { consoleText, crust, REPO } from "./harness.js";
 
 const EXIT_PANIC = 100;
 const EXIT_WASM_TRAP = 101;
+const EXIT_CPU_FAULT = 102;
 
 const rigReady = existsSync(join(rigDir(), "VERSION"));
 const skip = !rigReady && process.getuid?.() !== 0 ? "the Xen rig is not built and building it needs root" : false;
 
-async function buildXen(app: string): Promise<string> {
-  const r = await crust(["build", app, "--target", "xen"]);
+async function buildXen(app: string, mode: XenMode = "pv"): Promise<string> {
+  const r = await crust(["build", app, "--target", "xen", "--mode", mode]);
   assert.equal(r.code, 0, r.stderr);
-  const dir = resolveApp(join(REPO, app)).buildDir("xen");
+  const dir = buildDir(resolveApp(join(REPO, app)), "xen", mode);
   assert.ok(existsSync(join(dir, "crust.xl")), "crust.xl is written beside the image");
   return join(dir, "crust.elf");
 }
@@ -39,6 +41,8 @@ interface Case {
   code: number | null;
   /** What the vCPU report (xenctx, for a crash without an exit code) must show. */
   vcpu?: RegExp[];
+  /** Built and run as a PVH domain (--mode pvh) instead of PV. */
+  mode?: XenMode;
 }
 
 const cases: Case[] = [
@@ -86,14 +90,42 @@ const cases: Case[] = [
     expect: [/^Hello from Crust!$/m, /^woke after (\d+)\.\d{3} ms$/m,
       /info xen: domain crust-hello-\d+ \(id \d+\)$/m] }, // read from xenstore by targets/xen
 ];
-const present = cases.filter((c) => existsSync(join(REPO, c.app)));
+// ---- Xen PVH (crust build --target xen --mode pvh) ----
+// The same apps as PVH domains, in the same rig boot: the PVH boot of the
+// qemu target with the Xen services of PV (machine/x86_64/xen/pvh).
+const pvhCases: Case[] = [
+  { app: "examples/hello", mode: "pvh", args: "", reason: "poweroff", code: 0,
+    expect: [/^Hello from Crust!$/m, /^woke after (\d+)\.\d{3} ms$/m, /info xen: domain crust-hello-\d+ \(id \d+\)$/m] },
+  { app: "examples/calc", mode: "pvh", args: "'2*(3+4)'", reason: "poweroff", code: 0, expect: [/^2\*\(3\+4\) = 14$/m] },
+  { app: "examples/calc", mode: "pvh", args: "'2*(3+'", reason: "crash", code: 1, expect: [/error: .*position/i] },
+  // The linear memory grows page by page in pvh/paging.c's window.
+  { app: "examples/stress", mode: "pvh", args: "1", reason: "poweroff", code: 0, expect: [/^stress: OK/m] },
+  { app: "test/apps/crash.ts", mode: "pvh", args: "oob", reason: "crash", code: EXIT_WASM_TRAP,
+    expect: [/wasm trap: out-of-bounds memory access/, /backtrace:\n\s+[0-9a-f]{16} \S+\+0x/] },
+  // Unlike PV, a PVH domain has its own IDT, with an IST stack for
+  // exceptions: a stack overflow into the guard page is reported.
+  { app: "test/apps/crash.ts", mode: "pvh", args: "stack", reason: "crash", code: EXIT_CPU_FAULT,
+    expect: [/CPU exception 14 \(#PF page fault\)/, /backtrace:\n\s+[0-9a-f]{16} test_apps_crash_deep\+0x/] },
+  // netfront under PVH: grants name guest frames (no P2M).
+  { app: "examples/http-hello", mode: "pvh", args: "", kernel: "ip=169.254.1.4/16", network: true, reason: "poweroff", code: 0,
+    afterOutput: [
+      "for i in $(seq 1 20); do busybox ping -c 1 -W 1 169.254.1.4 >/dev/null 2>&1 && break; done",
+      "timeout 10 busybox wget -q -O - http://169.254.1.4/",
+      "xl shutdown $name",
+    ].join("\n"),
+    expect: [/^http-hello: listening on port 80$/m, /^dom0> Hello from Crust!$/m] },
+];
+// ---- end of Xen PVH ----
+
+const present = [...cases, ...pvhCases].filter((c) => existsSync(join(REPO, c.app)));
 
 describe("xen target", { skip }, () => {
-  test("hello, calc, xl shutdown, netfront (echo, HTTP) and crashes as PV guests: console, shutdown reason, exit code", { timeout: 900_000 }, async () => {
+  test("hello, calc, xl shutdown, netfront (echo, HTTP) and crashes as PV and PVH guests: console, shutdown reason, exit code", { timeout: 900_000 }, async () => {
     const images = new Map<string, string>();
-    for (const c of present) if (!images.has(c.app)) images.set(c.app, await buildXen(c.app));
+    const key = (c: Case) => `${c.app} ${c.mode ?? "pv"}`;
+    for (const c of present) if (!images.has(key(c))) images.set(key(c), await buildXen(c.app, c.mode));
     const guests: XenGuest[] = present.map((c) => ({
-      image: images.get(c.app)!, name: resolveApp(join(REPO, c.app)).name, memoryMiB: 32,
+      image: images.get(key(c))!, mode: c.mode, name: resolveApp(join(REPO, c.app)).name, memoryMiB: 32,
       cmdline: `${c.kernel ?? ""} -- ${c.args}`, afterOutput: c.afterOutput, network: c.network,
     }));
     const t0 = performance.now();
@@ -103,10 +135,11 @@ describe("xen target", { skip }, () => {
     process.stderr.write(`xen rig: ${guests.length} guests in ${seconds} s; xl create -> first console output: ${first} s\n`);
     present.forEach((c, i) => {
       const r = results[i];
-      for (const e of c.expect) assert.match(r.console, e, `${c.app} ${c.args}:\n${r.console}`);
-      assert.deepEqual([r.reason, r.code], [c.reason, c.code], `${c.app} ${c.args}: shutdown reason and exit code`);
-      assert.equal(r.vcpuReport !== null, c.vcpu !== undefined, `${c.app} ${c.args}: a vCPU report only for a crash without an exit code`);
-      for (const e of c.vcpu ?? []) assert.match(r.vcpuReport!, e, `${c.app} ${c.args}: vCPU report:\n${r.vcpuReport}\nXen:\n${r.xenLog}`);
+      const what = `${c.app} ${c.args}${c.mode === "pvh" ? " (PVH)" : ""}`;
+      for (const e of c.expect) assert.match(r.console, e, `${what}:\n${r.console}`);
+      assert.deepEqual([r.reason, r.code], [c.reason, c.code], `${what}: shutdown reason and exit code`);
+      assert.equal(r.vcpuReport !== null, c.vcpu !== undefined, `${what}: a vCPU report only for a crash without an exit code`);
+      for (const e of c.vcpu ?? []) assert.match(r.vcpuReport!, e, `${what}: vCPU report:\n${r.vcpuReport}\nXen:\n${r.xenLog}`);
       const woke = /^woke after (\d+)\./m.exec(r.console);
       if (woke) assert.ok(Number(woke[1]) >= 100, "a 100 ms timer never fires early");
       // A clock that only moves when Xen refreshes its time info (about once a

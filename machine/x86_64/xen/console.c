@@ -1,9 +1,10 @@
 /* console.c — the PV console (xen/include/public/io/console.h): a ring page
  * shared with the console daemon in dom0 (xenconsoled), found through
- * start_info, and an event channel to tell it that there is output. Polled,
- * like the serial console of the PVH platform: it works before anything else
- * and inside the crash path. The domain's own HYPERVISOR_console_io is no
- * alternative: release builds of Xen refuse it to guests. */
+ * start_info (PV) or an HVM param (PVH), and an event channel to tell it
+ * that there is output. Polled, like the serial console of the qemu target:
+ * it works before anything else and inside the crash path. The domain's own
+ * HYPERVISOR_console_io is no alternative: release builds of Xen refuse it
+ * to guests. */
 #include "machine.h"
 
 #define RING_WAIT_YIELDS 100000 /* when dom0 stops reading, drop output rather than hang */
@@ -12,8 +13,9 @@ static volatile struct xencons_interface *ring;
 static uint32_t port;
 
 void console_init(void) {
-  ring = mfn_to_virt(start_info->console_domU.mfn);
-  port = start_info->console_domU.evtchn;
+  struct xen_ring r = console_ring();
+  ring = r.page;
+  port = r.port;
 }
 
 static uint32_t ring_space(void) {

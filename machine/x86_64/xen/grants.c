@@ -1,7 +1,7 @@
 /* grants.c — the grant table (grant_table.h, version 1): how this domain
  * lets a backend in another domain read or write pages of its linear memory
- * (ring pages, packet buffers). The table is set up on first use with
- * GNTTABOP_setup_table, and its frame mapped over a page of .bss. The kernel
+ * (ring pages, packet buffers). The table's first frame is mapped over a
+ * page of .bss on first use (xen/pv/memory.c, xen/pvh/hvm.c). The kernel
  * names pages by linear-memory offset; refs below 8 are the toolstack's. */
 #include "layout.h"
 #include "machine.h"
@@ -13,10 +13,7 @@ static volatile struct grant_entry_v1 *table;
 
 static bool grant_table_init(void) {
   if (table) return true;
-  uint64_t frame;
-  struct gnttab_setup_table op = {.dom = DOMID_SELF, .nr_frames = 1, .frame_list = &frame};
-  if (hypercall(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table, (uint64_t)&op, 1, 0) || op.status) return false;
-  map_frame(table_page, frame);
+  if (!grant_table_map(table_page)) return false;
   table = (volatile struct grant_entry_v1 *)table_page;
   return true;
 }
@@ -24,7 +21,7 @@ static bool grant_table_init(void) {
 bool grant_access(uint32_t ref, uint32_t domid, uint64_t va, bool readonly) {
   if (ref < GNTTAB_NR_RESERVED_ENTRIES || ref >= GRANT_ENTRIES || !grant_table_init()) return false;
   table[ref].domid = (uint16_t)domid;
-  table[ref].frame = (uint32_t)pfn_to_mfn(va / PAGE_SIZE);
+  table[ref].frame = (uint32_t)guest_frame(va);
   __atomic_thread_fence(__ATOMIC_RELEASE); /* grant_table.h: flags last */
   table[ref].flags = GTF_permit_access | (readonly ? GTF_readonly : 0);
   return true;

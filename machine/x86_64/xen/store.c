@@ -1,5 +1,6 @@
 /* store.c — the xenstore ring (xen/include/public/io/xs_wire.h): the page and
- * event channel that start_info names, shared with xenstored in dom0.
+ * event channel that start_info (PV) or HVM params (PVH) name, shared with
+ * xenstored in dom0.
  *  - For the kernel: byte transport in both directions (devices.c), with the
  *    protocol itself in AssemblyScript (targets/xen/xenstore.ts).
  *  - For the machine layer: one XS_WRITE that leaves a value for the
@@ -10,10 +11,14 @@
 #define REPLY_TIMEOUT_NS 2000000000ull
 
 static volatile struct xenstore_domain_interface *ring;
+static uint32_t port;
 static bool kernel_uses_store;
 
 static void store_init(void) {
-  if (!ring) ring = mfn_to_virt(start_info->store_mfn);
+  if (ring) return;
+  struct xen_ring r = store_ring();
+  ring = r.page;
+  port = r.port;
 }
 
 /* The whole of data[0, len) into the request ring, or nothing. */
@@ -26,7 +31,7 @@ bool store_send(const void *data, uint32_t len) {
   for (uint32_t i = 0; i < len; i++) ring->req[(prod + i) % XENSTORE_RING_SIZE] = p[i];
   __atomic_thread_fence(__ATOMIC_RELEASE); /* the bytes before the index */
   ring->req_prod = prod + len;
-  evtchn_notify(start_info->store_evtchn);
+  evtchn_notify(port);
   return true;
 }
 
@@ -36,7 +41,7 @@ bool store_send(const void *data, uint32_t len) {
 uint32_t store_receive(void *buf, uint32_t cap) {
   store_init();
   kernel_uses_store = true;
-  evtchn_clear(start_info->store_evtchn);
+  evtchn_clear(port);
   uint32_t cons = ring->rsp_cons;
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
   uint32_t avail = ring->rsp_prod - cons, n = avail < cap ? avail : cap;
@@ -44,12 +49,12 @@ uint32_t store_receive(void *buf, uint32_t cap) {
   for (uint32_t i = 0; i < n; i++) p[i] = ring->rsp[(cons + i) % XENSTORE_RING_SIZE];
   __atomic_thread_fence(__ATOMIC_SEQ_CST); /* the bytes before giving the space back */
   ring->rsp_cons = cons + n;
-  if (n) evtchn_notify(start_info->store_evtchn);
+  if (n) evtchn_notify(port);
   return n;
 }
 
 /* The event channel wait() sleeps on, once the kernel speaks xenstore. */
-int store_port(void) { return kernel_uses_store ? (int)start_info->store_evtchn : -1; }
+int store_port(void) { return kernel_uses_store ? (int)port : -1; }
 
 void store_write(const char *path, const char *value) {
   if (!shared_info) return; /* too early in boot: no clock to bound the wait */
@@ -66,7 +71,6 @@ void store_write(const char *path, const char *value) {
   /* The value is stored once xenstored replies; shutting down before that
    * could lose it. The reply itself (OK or an error) is left unread. */
   uint64_t deadline = monotonic_ns() + REPLY_TIMEOUT_NS;
-  uint32_t port = start_info->store_evtchn;
   while (ring->rsp_prod == reply_at && monotonic_ns() < deadline) {
     evtchn_clear(port);
     if (ring->rsp_prod != reply_at) break;

@@ -8,7 +8,7 @@
  *  - wait(deadline): SCHEDOP_poll with a timeout (sched.h). Event delivery
  *    stays masked for good — this guest has no upcall handler — and poll
  *    sleeps with it masked; any event channel that fires wakes it early, as
- *    an interrupt ends the PVH platform's halt. */
+ *    an interrupt ends the qemu target's halt. */
 #include "machine.h"
 
 #define NSEC 1000000000ull

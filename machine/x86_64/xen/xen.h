@@ -1,5 +1,5 @@
 /* xen.h — the parts of Xen's public interface (xen/include/public/ in the Xen
- * tree, 4.17) that a 64-bit PV guest needs, for x86_64 only. Each structure
+ * tree, 4.17) that a 64-bit PV or PVH guest needs, for x86_64 only. Each structure
  * names the header it mirrors; layouts are the x86_64 ABI's. */
 #ifndef CRUST_XEN_H
 #define CRUST_XEN_H
@@ -17,11 +17,13 @@
 #define __HYPERVISOR_set_trap_table 0
 #define __HYPERVISOR_mmu_update 1
 #define __HYPERVISOR_fpu_taskswitch 5
+#define __HYPERVISOR_memory_op 12
 #define __HYPERVISOR_update_va_mapping 14
 #define __HYPERVISOR_grant_table_op 20
 #define __HYPERVISOR_mmuext_op 26
 #define __HYPERVISOR_sched_op 29
 #define __HYPERVISOR_event_channel_op 32
+#define __HYPERVISOR_hvm_op 34
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -181,6 +183,40 @@ struct xenstore_domain_interface {
   uint32_t rsp_cons, rsp_prod;
 };
 
+/* PVH (an HVM container) only. arch-x86/cpuid.h: Xen's CPUID leaves start at
+ * the first 0x100-aligned leaf from 0x40000000 whose EBX:ECX:EDX read
+ * "XenVMMXenVMM"; leaf base+2 gives, in EBX, the MSR to which the guest
+ * writes the physical address of its hypercall page. */
+#define XEN_CPUID_FIRST_LEAF 0x40000000u
+#define XEN_CPUID_SIGNATURE_EBX 0x566e6558u /* "XenV" */
+#define XEN_CPUID_SIGNATURE_ECX 0x65584d4du /* "MMXe" */
+#define XEN_CPUID_SIGNATURE_EDX 0x4d4d566eu /* "nVMM" */
+/* hvm/hvm_op.h, hvm/params.h: the toolstack's rings, as HVM params. */
+#define HVMOP_get_param 1
+#define HVM_PARAM_STORE_PFN 1
+#define HVM_PARAM_STORE_EVTCHN 2
+#define HVM_PARAM_CONSOLE_PFN 17
+#define HVM_PARAM_CONSOLE_EVTCHN 18
+struct xen_hvm_param {
+  uint16_t domid; /* DOMID_SELF */
+  uint32_t index;
+  uint64_t value; /* out */
+};
+/* memory.h: XENMEM_add_to_physmap puts a Xen-owned page (shared info, a
+ * grant-table frame) at a guest frame of the caller's choice. */
+#define XENMEM_add_to_physmap 7
+#define XENMAPSPACE_shared_info 0
+#define XENMAPSPACE_grant_table 1
+struct xen_add_to_physmap {
+  uint16_t domid;
+  uint16_t size; /* gmfn_range only */
+  uint32_t space;
+  uint64_t idx;
+  uint64_t gpfn;
+};
+
+_Static_assert(sizeof(struct xen_hvm_param) == 16, "xen_hvm_param layout");
+_Static_assert(sizeof(struct xen_add_to_physmap) == 24, "xen_add_to_physmap layout");
 _Static_assert(sizeof(struct vcpu_info) == 64, "vcpu_info is 64 bytes");
 _Static_assert(__builtin_offsetof(struct shared_info, wc_version) == 3072, "shared_info layout");
 _Static_assert(__builtin_offsetof(struct start_info, pt_base) == 88, "start_info layout");

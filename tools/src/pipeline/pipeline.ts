@@ -15,6 +15,8 @@ import { xlConfig } from "../xen/config.js";
 
 export interface BuildOptions {
   target: Target;
+  /** The xen target's guest type: a PV guest (the default) or PVH. */
+  mode?: XenMode;
   debug: boolean;
   log: (line: string) => void;
 }
@@ -27,15 +29,35 @@ export interface BuildResult {
   dir: string;
 }
 
-/** The machine layer's platform folder for each target: machine/x86_64/<p>
- *  next to the files all platforms share. */
-const MACHINE_PLATFORM = { qemu: "pvh", xen: "xen" } as const;
+export const XEN_MODES = ["pv", "pvh"] as const;
+export type XenMode = (typeof XEN_MODES)[number];
+
+/** The machine layer's folders for each platform, under machine/x86_64 next
+ *  to the files all platforms share, the most specific last: its
+ *  platform.h is the one machine.h includes. The PVH boot (pvh/) serves
+ *  QEMU's emulated PC (pc/) and Xen PVH domains; the Xen services (xen/)
+ *  serve PV and PVH guests. */
+const MACHINE_LAYERS: Record<"qemu" | "xen-pv" | "xen-pvh", string[]> = {
+  qemu: ["pvh", "pc"],
+  "xen-pv": ["xen", "xen/pv"],
+  "xen-pvh": ["pvh", "xen", "xen/pvh"],
+};
+
+function machineLayers(opts: BuildOptions): string[] {
+  const layers = opts.target === "xen" ? MACHINE_LAYERS[`xen-${opts.mode ?? "pv"}`] : MACHINE_LAYERS.qemu;
+  return layers.map((l) => join(MACHINE_DIR, l));
+}
+
+/** Where a build goes: <app>/build/<target>, and build/xen-pvh for PVH. */
+export function buildDir(app: App, target: Target, mode?: XenMode): string {
+  return target === "xen" && mode === "pvh" ? `${app.buildDir(target)}-pvh` : app.buildDir(target);
+}
 
 const isTs = (n: string) => n.endsWith(".ts");
 const isMachineSource = (n: string) => /\.(c|h|S|ld)$/.test(n);
 
 /** Flags for the freestanding x86-64 machine layer and the wasm2c output. */
-function clangFlags(debug: boolean, includeDir: string, platformDir: string): string[] {
+function clangFlags(debug: boolean, includeDir: string, layers: string[]): string[] {
   return [
     "--target=x86_64-unknown-none-elf",
     "-ffreestanding", "-nostdlib", "-fno-pic", "-fno-pie", "-fno-stack-protector",
@@ -44,9 +66,9 @@ function clangFlags(debug: boolean, includeDir: string, platformDir: string): st
     "-fno-asynchronous-unwind-tables",
     debug ? "-O0" : "-Os",
     "-g",
-    `-I${join(MACHINE_DIR, "include")}`, `-I${platformDir}`, `-I${MACHINE_DIR}`, `-I${includeDir}`,
+    `-I${join(MACHINE_DIR, "include")}`, ...[...layers].reverse().map((d) => `-I${d}`), `-I${MACHINE_DIR}`, `-I${includeDir}`,
     // Every platform maps the linear memory behind a guard window
-    // (pvh/paging.c, xen/memory.c): an out-of-bounds access faults and the
+    // (pvh/paging.c, xen/pv/memory.c): an out-of-bounds access faults and the
     // generated code checks nothing; a stack overflow hits the guard page.
     "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1", "-DWASM_RT_USE_STACK_DEPTH_COUNT=0",
   ];
@@ -135,7 +157,7 @@ async function compileAsc(app: App, opts: BuildOptions, dir: string, wasm: strin
 }
 
 export async function build(app: App, opts: BuildOptions): Promise<BuildResult> {
-  const dir = app.buildDir(opts.target);
+  const dir = buildDir(app, opts.target, opts.mode);
   mkdirSync(dir, { recursive: true });
   const steps = new StepRunner(dir, opts.log);
   const wasm = join(dir, "kernel.wasm");
@@ -156,15 +178,15 @@ export async function build(app: App, opts: BuildOptions): Promise<BuildResult> 
     mustExec("wasm2c", wasm2c, [wasm, "-n", "kernel", "-o", kernelC]),
   );
 
-  const platformDir = join(MACHINE_DIR, MACHINE_PLATFORM[opts.target]);
-  const flags = clangFlags(opts.debug, dir, platformDir);
+  const layers = machineLayers(opts);
+  const flags = clangFlags(opts.debug, dir, layers);
   const kernelObj = join(dir, "kernel.o");
   await steps.run("clang", new Fingerprint().add(...flags).file(kernelC).digest(), [kernelObj], () =>
     mustExec("clang", clang, [...flags, "-w", "-c", kernelC, "-o", kernelObj]),
   );
 
   const isCompiled = (f: string) => f.endsWith(".c") || f.endsWith(".S");
-  const machineSources = [MACHINE_DIR, platformDir].flatMap((d) => readdirSync(d).filter(isCompiled).map((f) => join(d, f)));
+  const machineSources = [MACHINE_DIR, ...layers].flatMap((d) => readdirSync(d).filter(isCompiled).map((f) => join(d, f)));
   const objDir = join(dir, "machine");
   mkdirSync(objDir, { recursive: true });
   const machineObjs = machineSources.map((f) => join(objDir, `${relative(MACHINE_DIR, f).replace(/\//g, "_")}.o`));
@@ -200,6 +222,6 @@ export async function build(app: App, opts: BuildOptions): Promise<BuildResult> 
     await link(elf, true);
     await link(debugElf, false); // same addresses, now with the table too
   });
-  if (opts.target === "xen") writeFileSync(join(dir, "crust.xl"), xlConfig(app.name));
+  if (opts.target === "xen") writeFileSync(join(dir, "crust.xl"), xlConfig(app.name, { mode: opts.mode }));
   return { image: elf, debugImage: debugElf, dir };
 }

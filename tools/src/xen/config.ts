@@ -13,15 +13,22 @@ export interface XlOptions {
   cmdline?: string;
   /** One network interface, e.g. "bridge=xenbr0" (xl-network-configuration(5)). */
   vif?: string;
+  /** The guest type the image was built for (crust build --mode). */
+  mode?: "pv" | "pvh";
 }
 
 const quote = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
 export function xlConfig(appName: string, opts: XlOptions = {}): string {
+  const pvh = opts.mode === "pvh";
   const lines = [
-    `# Crust guest ${appName}: a Xen PV domain. Start it with: xl create crust.xl`,
+    `# Crust guest ${appName}: a Xen ${pvh ? "PVH" : "PV"} domain. Start it with: xl create crust.xl`,
     `name = ${quote(domainName(appName))}`,
-    `type = "pv"`,
+    `type = ${quote(pvh ? "pvh" : "pv")}`,
+    // "native": the TSC is never emulated. The guest's clocks read it
+    // directly, scaled by the rate Xen publishes, and in a Xen nested under
+    // QEMU TCG (the test rig) an emulated RDTSCP loops.
+    ...(pvh ? [`tsc_mode = "native"`] : []),
     `kernel = "crust.elf"`,
     `memory = ${opts.memoryMiB ?? 64}`,
     `vcpus = 1`,

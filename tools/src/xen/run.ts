@@ -36,8 +36,11 @@ import { ensureRig } from "./rig.js";
 
 export interface XenGuest {
   /** The PV kernel: Crust's build/xen/crust.elf, or any PV kernel xl takes
-   *  (e.g. a Linux vmlinuz, with ramdisk). */
+   *  (e.g. a Linux vmlinuz, with ramdisk); Crust's build/xen-pvh/crust.elf
+   *  with mode "pvh". */
   image: string;
+  /** The guest type the image was built for (default PV). */
+  mode?: "pv" | "pvh";
   /** An initial ramdisk for a Linux kernel (xl's ramdisk=). */
   ramdisk?: string;
   /** Symbols for xenctx if the guest crashes without an exit code: an ELF
@@ -233,7 +236,7 @@ function guestArchive(guests: XenGuest[]): Buffer {
   guests.forEach((g, n) => {
     entries.push({ path: `guest/${n}`, mode: DIR });
     // The rig keeps a finished domain until it has read how it ended.
-    let xl = xlConfig(g.name, { memoryMiB: g.memoryMiB, cmdline: g.cmdline, vif: g.network ? `bridge=${BRIDGE}${g.mac ? `,mac=${g.mac}` : ""}` : undefined })
+    let xl = xlConfig(g.name, { memoryMiB: g.memoryMiB, cmdline: g.cmdline, vif: g.network ? `bridge=${BRIDGE}${g.mac ? `,mac=${g.mac}` : ""}` : undefined, mode: g.mode })
       .replace(/^name = "(.*)"$/m, `name = "$1-${n}"`) // each domain is kept: one name each
       .replace(/^kernel = .*$/m, `kernel = "${store(g.image, `guest/${n}/kernel`)}"`)
       .replace(/^on_(poweroff|reboot|crash) = .*$/gm, (_l, what) => `on_${what} = "preserve"`);

@@ -1,4 +1,4 @@
-/* devices.c — the hardware primitives of module "crust" on the PVH platform
+/* devices.c — the hardware primitives of module "crust" on the qemu target
  * (kernel/boundary.ts, "Hardware platforms"): port I/O, MMIO, DMA addresses
  * and interrupt lines, from which the AssemblyScript drivers are built.
  * Device access is confined to the device hole, so the kernel can reach

@@ -63,7 +63,19 @@ static void set_table_entry(uint64_t table_mfn, unsigned index, uint64_t value) 
   update_tables(&u, 1);
 }
 
-void map_frame(void *va, uint64_t mfn) { map_page(va, mfn * PAGE_SIZE | DATA_PTE); }
+static void map_frame(void *va, uint64_t mfn) { map_page(va, mfn * PAGE_SIZE | DATA_PTE); }
+
+/* A PV guest names pages to Xen and backends by machine frame. */
+uint64_t guest_frame(uint64_t va) { return pfn_to_mfn(va / PAGE_SIZE); }
+
+/* grant_table.h: GNTTABOP_setup_table gives the table's machine frames. */
+bool grant_table_map(void *page) {
+  uint64_t frame;
+  struct gnttab_setup_table op = {.dom = DOMID_SELF, .nr_frames = 1, .frame_list = &frame};
+  if (hypercall(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table, (uint64_t)&op, 1, 0) || op.status) return false;
+  map_frame(page, frame);
+  return true;
+}
 
 void shared_info_init(void) {
   map_page(shared_info_page, start_info->shared_info | DATA_PTE);
@@ -85,7 +97,7 @@ static bool boot_mapped(uint64_t va) {
   return l1 && (((const uint64_t *)mfn_to_virt(l1))[table_index(va, 1)] & PTE_P);
 }
 
-/* Section rights as on the PVH platform (pvh/paging.c): text read+execute,
+/* Section rights as under PVH (pvh/paging.c): text read+execute,
  * rodata and the symbol table read-only, data never executable. The builder
  * mapped the whole image read+write+execute. One batch of mmu_updates. */
 static void protect_image(void) {

@@ -22,3 +22,12 @@ void boot_main(const struct start_info *si) {
   memory_init();
   kernel_run();
 }
+
+/* The rings the domain builder set up, named in start_info by machine frame. */
+struct xen_ring console_ring(void) {
+  return (struct xen_ring){mfn_to_virt(start_info->console_domU.mfn), start_info->console_domU.evtchn};
+}
+
+struct xen_ring store_ring(void) {
+  return (struct xen_ring){mfn_to_virt(start_info->store_mfn), start_info->store_evtchn};
+}

@@ -1,5 +1,7 @@
-/* boot.c — from the PVH entry to the kernel: read the loader's start info,
- * then bring up the machine in dependency order. */
+/* start_info.c — what the PVH loader (QEMU -kernel, Firecracker, Xen's domain
+ * builder for a PVH domain) tells the guest: the command line, the RAM that
+ * holds the image, the ACPI RSDP. The platform's boot_main calls this in its
+ * own bring-up order (pc/boot.c, xen/pvh/boot.c). */
 #include "machine.h"
 
 /* xen/include/public/arch-x86/hvm/start_info.h */
@@ -21,7 +23,7 @@ struct hvm_memmap_entry {
 struct boot_info boot;
 static char cmdline[4096]; /* copied: the loader's copy may lie in linear memory */
 
-static void read_start_info(const struct hvm_start_info *si) {
+void read_start_info(const struct hvm_start_info *si) {
   if (si->magic != HVM_START_MAGIC) {
     kprintf("crust: bad PVH start info magic %x\n", si->magic);
     power_off(EXIT_PANIC);
@@ -44,15 +46,4 @@ static void read_start_info(const struct hvm_start_info *si) {
     kprintf("crust: the loader gave no memory map\n");
     power_off(EXIT_PANIC);
   }
-}
-
-void boot_main(const struct hvm_start_info *si) {
-  serial_init();
-  read_start_info(si);
-  acpi_init(boot.rsdp); /* before paging_init and before linear memory can cover the tables */
-  paging_init();
-  cpu_init();
-  irq_init();
-  time_init();
-  kernel_run();
 }

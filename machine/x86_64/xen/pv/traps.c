@@ -2,7 +2,7 @@
  * entry point of each exception vector (HYPERVISOR_set_trap_table), and Xen
  * bounces exceptions there, onto the current stack. The entry stubs are the
  * shared isr.S ones (with TRAP_ENTRY_PROLOGUE), so an exception prints the
- * same report as on the PVH platform. Xen has no stack switch for a PV
+ * same report as on the qemu target. Xen has no stack switch for a PV
  * kernel (no IST): a stack overflow into the guard page leaves Xen nowhere to
  * put the frame, and it crashes the domain itself, without a report. */
 #include "machine.h"

@@ -1,23 +1,21 @@
-/* platform.h (xen) — what the Xen PV platform's files offer each other. A
- * 64-bit PV guest runs in ring 3 on page tables that Xen validates: it asks
- * Xen (hypercalls) for everything privileged — page-table updates, trap
- * entry points, sleeping, shutting down. The shared files see this through
- * machine.h; isr.S includes it for TRAP_ENTRY_PROLOGUE. */
-#ifndef CRUST_PLATFORM_H
-#define CRUST_PLATFORM_H
+/* guest.h — what every Xen guest of Crust has, PV (xen/pv/) or PVH
+ * (xen/pvh/): hypercalls through the hypercall page, the shared info page,
+ * the console and xenstore rings, event channels and grants (the files in
+ * xen/). What differs between the two is how these are found: PV reads
+ * start_info and translates frame numbers through the P2M; PVH asks for
+ * HVM params and maps pages into its own physical address space. Those few
+ * functions are declared at the end and implemented once per mode. The
+ * mode's platform.h includes this. */
+#ifndef CRUST_XEN_GUEST_H
+#define CRUST_XEN_GUEST_H
 #include "xen.h"
 
-/* Xen bounces an exception to the guest with %rcx and %r11 pushed on top of
- * the CPU's frame (xen/include/public/arch-x86/xen-x86_64.h, "Exception
- * frames"); popping them leaves the native layout that isr.S expects. */
-#define TRAP_ENTRY_PROLOGUE popq %rcx; popq %r11
-
 #ifndef __ASSEMBLER__
-extern const struct start_info *start_info;
 extern volatile struct shared_info *shared_info;
 
-/* The hypercall page that Xen fills in (entry.S): hypercall n is a call to
- * hypercall_page + 32 n with arguments in rdi, rsi, rdx, r10, r8 (xen.h). */
+/* The hypercall page (hypercall_page.S), filled in by Xen: hypercall n is a
+ * call to hypercall_page + 32 n with arguments in rdi, rsi, rdx, r10, r8
+ * (xen.h). */
 extern char hypercall_page[];
 static inline long hypercall(unsigned nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4) {
   register uint64_t r10 __asm__("r10") = a4;
@@ -36,13 +34,6 @@ static inline void evtchn_notify(uint32_t port) {
   hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uint64_t)&s, 0, 0);
 }
 
-/* memory.c: frame numbers. The guest's pseudo-physical page n is mapped at
- * virtual address n * 4096 (VIRT_BASE 0); Xen wants machine frames. */
-uint64_t pfn_to_mfn(uint64_t pfn);
-void *mfn_to_virt(uint64_t mfn);
-void map_frame(void *va, uint64_t mfn); /* over a page-aligned page of .bss, read+write */
-void shared_info_init(void);
-void memory_init(void);
 /* console.c */
 void console_init(void);
 void console_flush(void);
@@ -58,12 +49,24 @@ unsigned evtchn_poll_list(const uint32_t **ports);
 /* grants.c */
 bool grant_access(uint32_t ref, uint32_t domid, uint64_t va, bool readonly);
 bool grant_end(uint32_t ref);
-/* traps.c */
-void traps_init(void);
 /* store.c */
 void store_write(const char *path, const char *value);
 bool store_send(const void *data, uint32_t len);
 uint32_t store_receive(void *buf, uint32_t cap);
 int store_port(void);
+
+/* Per mode (xen/pv/, xen/pvh/): where the toolstack put things. */
+struct xen_ring {
+  void *page;    /* the ring page, mapped */
+  uint32_t port; /* its event channel */
+};
+struct xen_ring console_ring(void);
+struct xen_ring store_ring(void);
+/* Map the shared info page and set shared_info. */
+void shared_info_init(void);
+/* Map frame 0 of this domain's grant table over a page-aligned page of .bss. */
+bool grant_table_map(void *page);
+/* The frame number Xen and backends know a mapped page by (a grant's frame). */
+uint64_t guest_frame(uint64_t va);
 #endif
 #endif

@@ -1,13 +1,14 @@
 /* entry.S — the Xen PV entry: the ELF notes that tell Xen's domain builder
- * how to load this image (xen/include/public/elfnote.h), the hypercall page,
- * and the first instructions.
+ * how to load this image (xen/include/public/elfnote.h), among them where
+ * Xen is to write the hypercall page (xen/hypercall_page.S), and the first
+ * instructions.
  *
  * Xen enters a 64-bit PV guest in long mode, in ring 3, on page tables it
  * built: the image, then the P2M list, start_info, the xenstore and console
  * ring pages, the page tables and a small stack, mapped at VIRT_BASE +
  * pseudo-physical address (xen.h, "start of day" layout), with %rsi = the
  * virtual address of start_info. VIRT_BASE and PADDR_OFFSET are 0, so virtual
- * = pseudo-physical, and the image sits at 1 MiB as on the PVH platform (the
+ * = pseudo-physical, and the image sits at 1 MiB as on the qemu target (the
  * same crust.ld links both). */
 #include "layout.h"
 #include "xen.h"
@@ -48,10 +49,3 @@ _start:
   call boot_main
 1:jmp 1b                       /* boot_main ends in SCHEDOP_shutdown */
   .cfi_endproc
-
-/* Xen writes one 32-byte stub per hypercall here when it builds the domain. */
-.section .text.hypercall_page, "ax"
-.p2align 12
-.globl hypercall_page
-hypercall_page:
-  .skip PAGE_SIZE
