@@ -25,9 +25,9 @@ export function xlConfig(appName: string, opts: XlOptions = {}): string {
     `# Crust guest ${appName}: a Xen ${pvh ? "PVH" : "PV"} domain. Start it with: xl create crust.xl`,
     `name = ${quote(domainName(appName))}`,
     `type = ${quote(pvh ? "pvh" : "pv")}`,
-    // "native": the TSC is never emulated. The guest's clocks read it
-    // directly, scaled by the rate Xen publishes, and in a Xen nested under
-    // QEMU TCG (the test rig) an emulated RDTSCP loops.
+    // "native": RDTSC is never emulated. The clocks read the TSC at every
+    // clock read, scaled by the rate Xen publishes; emulated (xl's default
+    // when Xen cannot vouch for the host's TSC), each read traps into Xen.
     ...(pvh ? [`tsc_mode = "native"`] : []),
     `kernel = "crust.elf"`,
     `memory = ${opts.memoryMiB ?? 64}`,
