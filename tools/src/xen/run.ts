@@ -95,7 +95,7 @@ const BRIDGE = "xenbr0";
 const DOM0_ADDRESS = "169.254.1.1/16";
 const GUEST_CONSOLE = "/var/log/xen/console";
 
-/** xenctx (xen-utils-4.17, tools/misc/xenctx.c): -f walks the frame-pointer
+/** xenctx (xen-utils-4.17; its options in xenctx --help): -f walks the frame-pointer
  *  chain (Crust is built with frame pointers, as crash.c's backtraces need);
  *  -l 0 skips the raw dump of the words at rsp, which after a stack overflow
  *  lies in the unmapped guard page, and xenctx stops at the first page it
