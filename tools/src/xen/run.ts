@@ -184,9 +184,11 @@ const EXEC = 0o100755;
 
 /** A System.map as Linux's build writes it ("address type name" per line,
  *  sorted), which is what xenctx -s reads. xenctx counts an address as code
- *  only between the symbols _stext and _etext, and as the image's data
- *  between _text and _end; without those any value (0 included) would be
- *  named after the nearest function. */
+ *  between the symbols _stext and _etext and between _sinittext and
+ *  _einittext (Linux's init code), and as the image's data between _text and
+ *  _end. Each pair missing would be [0, 0], and a 0 (an unused fs base)
+ *  would be named after the nearest symbol: Crust has no init section, so
+ *  that pair is an empty range at _etext. */
 export function systemMap(elf: Buffer): string {
   const syms = functionSymbols(elf).filter((s) => s.addr !== 0n);
   if (!syms.length) return "";
@@ -198,6 +200,8 @@ export function systemMap(elf: Buffer): string {
     `${hex(syms[0].addr)} T _stext`,
     ...syms.map((s) => `${hex(s.addr)} t ${s.name}`),
     `${hex(textEnd)} T _etext`,
+    `${hex(textEnd)} T _sinittext`,
+    `${hex(textEnd)} T _einittext`,
     `${hex(image.end)} B _end`,
   ].map((l) => l + "\n").join("");
 }
