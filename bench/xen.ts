@@ -28,24 +28,30 @@ const LINUX_MIB = 320;
 
 /** dom0's side of the measurement, started in the background the moment
  *  `xl create` returns (run.ts's afterCreate), so that nothing dom0 does
- *  with the guest's console delays it: a
- *  static neighbour entry so no ARP resolution paces the first packets, one
- *  busybox ping sending every 0.2 s until the guest's stack answers, then
- *  wget until the service answers (a closed port answers with a reset at
- *  once; timeout ends a SYN that went nowhere). Times are read with shell
- *  builtins only: a process start costs a few hundred ms under TCG. */
+ *  with the guest's console delays it. A static neighbour entry, so that no
+ *  ARP resolution paces the first packets; one busybox ping sending every
+ *  0.2 s, read line by line until the first reply (busybox ping -c counts
+ *  packets sent, not answered, so it cannot stop there by itself); then,
+ *  with the guest's stack up, every SYN gets an answer at once: wget until
+ *  the service answers (a closed port answers with a reset). Times are read
+ *  with shell builtins and turned into seconds only at the end: a process
+ *  start costs a few hundred ms under TCG. */
 function measureHttp(ip: string, mac: string, stop: string): string {
   return `ip neigh replace ${ip} lladdr ${mac} dev xenbr0 nud permanent
 read up rest </proc/uptime; deadline=$((\${up%.*} + ${HTTP_LIMIT_S}))
-busybox ping -q -c 1 -i 0.2 -w ${HTTP_LIMIT_S} ${ip} >/dev/null 2>&1
-read up rest </proc/uptime; echo "first-ping=$(echo "$up $t0" | awk '{printf "%.2f", $1 - $2}')"
-ok=no
-while [ "\${up%.*}" -lt $deadline ]; do
-  if timeout 2 busybox wget -q -O /tmp/body http://${ip}/ 2>/dev/null; then ok=yes; fi
-  read up rest </proc/uptime
-  [ $ok = yes ] && break
+pinged=none; answered=none; : >/tmp/pinged
+busybox ping -i 0.2 -w ${HTTP_LIMIT_S} ${ip} 2>/dev/null | while read line; do
+  case "$line" in *" bytes from "*) read up rest </proc/uptime; echo "$up" >/tmp/pinged; break ;; esac
 done
-if [ $ok = yes ]; then echo "first-http=$(echo "$up $t0" | awk '{printf "%.2f", $1 - $2}') body=$(cat /tmp/body)"; else echo "first-http=none"; fi
+[ -s /tmp/pinged ] && read pinged </tmp/pinged
+read up rest </proc/uptime
+while [ "\${up%.*}" -lt $deadline ]; do
+  if timeout 10 busybox wget -q -O /tmp/body http://${ip}/ 2>/dev/null; then read answered rest </proc/uptime; break; fi
+  read up rest </proc/uptime
+done
+since() { [ "$1" = none ] && echo none || echo "$1 $t0" | awk '{printf "%.2f", $1 - $2}'; }
+echo "first-ping=$(since $pinged)"
+echo "first-http=$(since $answered) body=$(cat /tmp/body 2>/dev/null)"
 ${stop}`;
 }
 
