@@ -83,6 +83,12 @@ export declare function xenstore_send(ptr: usize, len: usize): u32;
 @external("crust", "xenstore_receive")
 export declare function xenstore_receive(ptr: usize, cap: usize): u32;
 
+/** Put as much of the bytes as the PV console ring (io/console.h) has room
+ *  for, without waiting; returns how many (all of them when the domain has
+ *  no console). */
+@external("crust", "xencons_put")
+export declare function xencons_put(ptr: usize, len: usize): u32;
+
 /** A new event channel port that domain remote_domid (a backend) may bind;
  *  u32.MAX_VALUE if none. wait() wakes when one of these ports fires. */
 @external("crust", "evtchn_alloc")

@@ -7,6 +7,7 @@ import { wait } from "../boundary";
 import { exit as platformExit } from "../boundary";
 import { monotonicNs } from "./clock";
 import { collectIfDue } from "./gc";
+import { flushConsole } from "./console";
 import { timers } from "./timer";
 
 export abstract class EventSource {
@@ -26,6 +27,7 @@ export function unref(): void { if (refs > 0) refs--; }
 
 /** End the guest now with an exit code. */
 export function exit(code: i32): void {
+  flushConsole();
   platformExit(code);
   unreachable();
 }
@@ -52,7 +54,7 @@ export function step(): i64 {
 export function run(): void {
   while (true) {
     const deadline = step();
-    if (deadline == LOOP_DONE) return;
+    if (deadline == LOOP_DONE) { flushConsole(); return; }
     if (deadline != 0) wait(deadline);
   }
 }

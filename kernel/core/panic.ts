@@ -1,10 +1,12 @@
 // Panic: the end of the guest when a kernel invariant is broken. Bad input is
 // never a reason to panic (it is counted and dropped); a bug is.
 import { panic as platformPanic } from "../boundary";
+import { flushConsole } from "./console";
 
 /** Stop the guest with a reason and a backtrace (exit code 100). */
 export function panic(reason: string): void {
   const bytes = String.UTF8.encode(reason + "\n");
+  flushConsole(); // what the app printed comes before the report
   platformPanic(changetype<usize>(bytes), bytes.byteLength);
   unreachable();
 }

@@ -1,7 +1,7 @@
 // The xen target's platform: started by the generated entry after the kernel
-// has booted and before the app's main. The console, clocks and power-off
-// are the machine layer's (machine/x86_64/xen); here the xenstore client
-// starts, the domain introduces itself from xenstore, its vif (if any) is
+// has booted and before the app's main. Clocks and power-off are the machine
+// layer's (machine/x86_64/xen); here the console ring driver takes over the
+// kernel's console (console.ts), the xenstore client starts, the domain introduces itself from xenstore, its vif (if any) is
 // connected (netfront.ts), and the guest follows
 // the toolstack's shutdown requests (`xl shutdown`: control/shutdown, as in
 // Xen's docs/misc/xenstore-paths.pandoc).
@@ -9,6 +9,7 @@ import * as log from "crust/core/log";
 import { exit } from "crust/core/loop";
 import { XS_ERROR, XenStoreReply, XenStoreWatch, startXenStore, xenstore } from "./xenstore";
 import { startNetfront } from "./netfront";
+import { startConsole } from "./console";
 
 const SHUTDOWN_PATH = "control/shutdown";
 
@@ -46,6 +47,7 @@ class ShutdownRequest extends XenStoreReply {
 }
 
 export function startPlatform(): void {
+  startConsole();
   startXenStore();
   const intro = new Introduction();
   if (!xenstore.read("name", intro) || !xenstore.read("domid", intro) || !xenstore.watch(SHUTDOWN_PATH, new ShutdownWatch()))

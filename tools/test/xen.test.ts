@@ -28,6 +28,12 @@ async function buildXen(app: string, mode: XenMode = "pv"): Promise<string> {
   return join(dir, "crust.elf");
 }
 
+/** test/apps/console-burst.ts's 2500 lines, consecutive and in order. */
+function burstLines(): RegExp {
+  const lines = Array.from({ length: 2500 }, (_, i) => `burst ${String(i).padStart(4, "0")} \\.{28}`);
+  return new RegExp(`^${lines.join("\\n")}\\nburst: done$`, "m");
+}
+
 interface Case {
   app: string;
   args: string;
@@ -89,6 +95,9 @@ const cases: Case[] = [
   { app: "examples/hello", args: "", reason: "poweroff", code: 0,
     expect: [/^Hello from Crust!$/m, /^woke after (\d+)\.\d{3} ms$/m,
       /info xen: domain crust-hello-\d+ \(id \d+\)$/m] }, // read from xenstore by targets/xen
+  // The console driver: held text drained in order, waiting for dom0 when it
+  // holds too much, flushed when the loop ends.
+  { app: "test/apps/console-burst.ts", args: "", reason: "poweroff", code: 0, expect: [burstLines()] },
 ];
 // ---- Xen PVH (crust build --target xen --mode pvh) ----
 // The same apps as PVH domains, in the same rig boot: the PVH boot of the

@@ -1,13 +1,24 @@
 /* console.c — the PV console (xen/include/public/io/console.h): a ring page
  * shared with the console daemon in dom0 (xenconsoled), found through
  * start_info (PV) or an HVM param (PVH), and an event channel to tell it
- * that there is output. Polled, like the serial console of the qemu target:
- * it works before anything else and inside the crash path. The domain's own
- * HYPERVISOR_console_io is no alternative: release builds of Xen refuse it
- * to guests. */
+ * that there is output. The domain's own HYPERVISOR_console_io is no
+ * alternative: release builds of Xen refuse it to guests.
+ *  - console_put: the byte transport, which never waits. The kernel's console
+ *    driver (targets/xen/console.ts) is built on it and decides what to do
+ *    when the ring is full.
+ *  - console_write: the machine layer's own writer, which waits for room
+ *    (polled, like the qemu target's serial port): boot messages before the
+ *    kernel runs and crash reports, when the kernel may be what broke. */
 #include "machine.h"
 
-#define RING_WAIT_YIELDS 100000 /* when dom0 stops reading, drop output rather than hang */
+/* When dom0 reads nothing for this long, it is taken to be gone: output is
+ * dropped rather than hanging the guest, until the ring has room again.
+ * Nested under TCG, xenconsoled can take a good fraction of a second. */
+#define STALL_NS 3000000000ull
+#define POLL_NS 1000000ull              /* recheck the ring every 1 ms meanwhile */
+#define EARLY_WAIT_YIELDS 100000        /* before the clocks run: count yields instead */
+
+static bool stalled;
 
 static volatile struct xencons_interface *ring;
 static uint32_t port;
@@ -23,26 +34,58 @@ static uint32_t ring_space(void) {
   return (uint32_t)sizeof ring->out - (ring->out_prod - ring->out_cons);
 }
 
+uint32_t console_put(const char *s, uint32_t n) {
+  if (!ring) return n; /* no console: nothing can ever be written */
+  uint32_t space = ring_space(), prod = ring->out_prod, i = 0;
+  for (; i < space && i < n; i++) ring->out[(prod + i) % sizeof ring->out] = s[i];
+  if (i == 0) return 0;
+  __atomic_thread_fence(__ATOMIC_RELEASE); /* the bytes before the index */
+  ring->out_prod = prod + i;
+  evtchn_notify(port);
+  return i;
+}
+
+/* Let dom0 read for a moment; sets stalled once it has read nothing since
+ * *give_up (0: start counting now) or, before the clocks run, for
+ * EARLY_WAIT_YIELDS yields. */
+static void wait_for_daemon(uint64_t *give_up, int *yields) {
+  evtchn_notify(port);
+  if (!shared_info) { /* early boot: no clock yet */
+    if (++*yields > EARLY_WAIT_YIELDS) stalled = true;
+    sched_op(SCHEDOP_yield, NULL);
+    return;
+  }
+  uint64_t now = monotonic_ns();
+  if (*give_up == 0) *give_up = now + STALL_NS;
+  if (now >= *give_up) {
+    stalled = true;
+    return;
+  }
+  evtchn_clear(port); /* a notification from here on ends the poll early */
+  wait_for_event(port, now + POLL_NS);
+}
+
 void console_write(const char *s, size_t n) {
-  if (!ring) return;
-  for (int waited = 0; n > 0;) {
-    uint32_t space = ring_space();
-    if (space == 0) {
-      if (++waited > RING_WAIT_YIELDS) return;
-      evtchn_notify(port);
-      sched_op(SCHEDOP_yield, NULL);
-      continue;
+  uint64_t give_up = 0;
+  int yields = 0;
+  while (ring && n > 0) {
+    uint32_t put = console_put(s, n < 0xffffffffu ? (uint32_t)n : 0xffffffffu);
+    s += put;
+    n -= put;
+    if (put > 0) {
+      stalled = false;
+      give_up = 0;
+    } else if (stalled) {
+      return;
+    } else {
+      wait_for_daemon(&give_up, &yields);
     }
-    uint32_t prod = ring->out_prod;
-    for (; space > 0 && n > 0; space--, n--) ring->out[prod++ % sizeof ring->out] = *s++;
-    __atomic_thread_fence(__ATOMIC_RELEASE); /* the bytes before the index */
-    ring->out_prod = prod;
-    evtchn_notify(port);
   }
 }
 
 /* Before the domain shuts down: the daemon may be gone soon after. */
 void console_flush(void) {
-  for (int i = 0; ring && i < RING_WAIT_YIELDS && ring_space() < sizeof ring->out; i++)
-    sched_op(SCHEDOP_yield, NULL);
+  uint64_t give_up = 0;
+  int yields = 0;
+  while (ring && !stalled && ring_space() < sizeof ring->out) wait_for_daemon(&give_up, &yields);
 }

@@ -1,7 +1,8 @@
 /* devices.c — the Xen platform's primitives of module "crust"
  * (kernel/boundary.ts, "Xen platforms"), from which the AssemblyScript
- * drivers in targets/xen are built: the xenstore ring as a byte transport,
- * event channels to a backend, and grants of linear-memory pages. */
+ * drivers in targets/xen are built: the xenstore and console rings as byte
+ * transports, event channels to a backend, and grants of linear-memory
+ * pages. */
 #include "imports.h"
 #include "layout.h"
 #include "machine.h"
@@ -38,4 +39,8 @@ u32 Z_crustZ_grant_access(struct Z_crust_instance_t *c, u32 ref, u32 domid, u32 
 u32 Z_crustZ_grant_end(struct Z_crust_instance_t *c, u32 ref) {
   (void)c;
   return grant_end(ref) ? 1 : 0;
+}
+
+u32 Z_crustZ_xencons_put(struct Z_crust_instance_t *c, u32 ptr, u32 len) {
+  return console_put((const char *)kernel_bytes(c, ptr, len), len);
 }

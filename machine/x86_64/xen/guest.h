@@ -36,6 +36,7 @@ static inline void evtchn_notify(uint32_t port) {
 
 /* console.c */
 void console_init(void);
+uint32_t console_put(const char *s, uint32_t n);
 void console_flush(void);
 /* time.c */
 void time_init(void);
