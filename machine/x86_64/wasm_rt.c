@@ -1,8 +1,9 @@
 /* wasm_rt.c — the freestanding runtime that wasm2c output links against
  * (the contract is /usr/include/wasm-rt.h from Debian's wabt). Linear memory
  * is the RAM after the image (paging.c); tables come from a fixed arena; a
- * trap is fatal and reported with a backtrace. Memory accesses are bounds
- * checked by the generated code (WASM_RT_MEMCHECK_SIGNAL_HANDLER=0). */
+ * trap is fatal and reported with a backtrace. Memory accesses are not bounds
+ * checked by the generated code (WASM_RT_MEMCHECK_SIGNAL_HANDLER=1): the
+ * linear memory's guard window makes an out-of-bounds access fault. */
 #include <stdarg.h>
 #include <wasm-rt.h>
 #include "machine.h"
