@@ -12,9 +12,10 @@
 #include "machine.h"
 
 /* When dom0 reads nothing for this long, it is taken to be gone: output is
- * dropped rather than hanging the guest, until the ring has room again.
- * Nested under TCG, xenconsoled can take a good fraction of a second. */
-#define STALL_NS 3000000000ull
+ * dropped rather than hanging the guest, until the ring has room again. A
+ * busy host can hold dom0 off for seconds, and losing text is worse than
+ * waiting, so the bound is generous. */
+#define STALL_NS 10000000000ull
 #define POLL_NS 1000000ull              /* recheck the ring every 1 ms meanwhile */
 #define EARLY_WAIT_YIELDS 100000        /* before the clocks run: count yields instead */
 
