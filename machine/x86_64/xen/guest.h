@@ -4,8 +4,10 @@
  * xen/). What differs between the two is how these are found: PV reads
  * start_info and translates frame numbers through the P2M; PVH asks for
  * HVM params and maps pages into its own physical address space. Those few
- * functions are declared at the end and implemented once per mode. The
- * mode's platform.h includes this. */
+ * functions are declared at the end and implemented once per mode, as is
+ * how an event upcall enters the guest (PV: an event callback returned from
+ * with HYPERVISOR_iret; PVH: an IDT vector). The mode's platform.h includes
+ * this. */
 #ifndef CRUST_XEN_GUEST_H
 #define CRUST_XEN_GUEST_H
 #include "xen.h"
@@ -42,11 +44,13 @@ void console_flush(void);
 void time_init(void);
 void wait_for_event(uint32_t port, uint64_t deadline_ns);
 /* events.c */
+void events_init(void);
+void evtchn_collect(void); /* the upcall handler */
+bool evtchn_kernel_pending(void);
 void evtchn_clear(uint32_t port);
 int evtchn_alloc(uint32_t remote_domid);
 bool evtchn_send_kernel(uint32_t port);
 uint64_t evtchn_take(void);
-unsigned evtchn_poll_list(const uint32_t **ports);
 /* grants.c */
 bool grant_access(uint32_t ref, uint32_t domid, uint64_t va, bool readonly);
 bool grant_end(uint32_t ref);
@@ -69,5 +73,11 @@ void shared_info_init(void);
 bool grant_table_map(void *page);
 /* The frame number Xen and backends know a mapped page by (a grant's frame). */
 uint64_t guest_frame(uint64_t va);
+/* Have Xen enter evtchn_collect() for event upcalls (0, or Xen's error). */
+long upcalls_init(void);
+/* Called with upcalls masked: let them in, sleep until an event is pending
+ * or delivered (at once if one is pending already), mask them again. Upcalls
+ * run the handler only in here. */
+void events_block(void);
 #endif
 #endif

@@ -5,10 +5,17 @@
  *    the TSC with the scale Xen publishes; the monotonic clock counts it from
  *    the first instruction of this guest (entry.S's TSC stamp).
  *  - Wall clock: the Unix time of system time 0, plus system time.
- *  - wait(deadline): SCHEDOP_poll with a timeout (sched.h). Event delivery
- *    stays masked for good — this guest has no upcall handler — and poll
- *    sleeps with it masked; any event channel that fires wakes it early, as
- *    an interrupt ends the qemu target's halt. */
+ *  - wait(deadline): with upcalls masked, collect what fired (events.c); if
+ *    nothing the kernel waits for did, arm the singleshot timer at the
+ *    deadline (set_timer_op, xen.h; it fires VIRQ_TIMER) and block
+ *    (events_block: SCHEDOP_block under PV, which unmasks and checks for
+ *    pending events atomically, sched.h; STI;HLT under PVH, which Xen turns
+ *    into SCHEDOP_block). The upcall handler records what fired while it
+ *    slept; the kernel's event sources then take it, as an interrupt's
+ *    line on the qemu target.
+ *  - The machine layer's own waits (wait_for_event: console.c for room in
+ *    the ring, store.c for the exit code's reply), which the crash path
+ *    needs too, sleep in SCHEDOP_poll instead: no upcalls, they stay masked. */
 #include "machine.h"
 
 #define NSEC 1000000000ull
@@ -68,24 +75,39 @@ int64_t wall_ns(void) {
   return (int64_t)(sec * NSEC + nsec + system_time());
 }
 
-/* Sleep until one of ports is pending (none: until any event newly fires)
- * or the deadline. Poll returns at once if a port is already pending, so a
- * caller clears it before it last looks at what it waits for. */
-static void poll_ports(const uint32_t *ports, unsigned n, uint64_t deadline_ns) {
+/* Sleep until port is pending or the deadline, upcalls masked (sched.h,
+ * SCHEDOP_poll). Poll returns at once if the port is already pending, so a
+ * caller clears it before it last looks at what it waits for. It sees the
+ * pending bit whatever the port's mask (the console's is masked: events.c).
+ * Under PVH any other event may end it early (Xen kicks the vCPU for the
+ * upcall it cannot inject with interrupts off); callers loop. */
+void wait_for_event(uint32_t port, uint64_t deadline_ns) {
   if (deadline_ns <= monotonic_ns()) return;
   struct sched_poll poll = {
-      .ports = (uint32_t *)ports,
-      .nr_ports = n,
+      .ports = &port,
+      .nr_ports = 1,
       .timeout = deadline_ns >= INT64_MAX ? 0 : deadline_ns + system_time_at_entry, /* 0: none */
   };
   sched_op(SCHEDOP_poll, &poll);
 }
 
-void wait_for_event(uint32_t port, uint64_t deadline_ns) { poll_ports(&port, 1, deadline_ns); }
+/* Xen takes a timeout more than 2^50 ns ahead for a wrapped one and fires
+ * it within 100 ms (xen/common/sched/core.c, do_set_timer_op); a farther
+ * deadline is approached in steps of this size. */
+#define TIMER_MAX_AHEAD_NS (1ull << 49)
 
-/* The kernel's wait(): on the event channels it uses (events.c). */
+/* The kernel's wait(): until one of its event channels (or xenstore's)
+ * fires, or the deadline. The check and the block are one step for Xen:
+ * an event after evtchn_kernel_pending() leaves evtchn_upcall_pending set,
+ * and events_block() then returns at once. Anything else that fires (the
+ * timer early, a stale timer, a port the kernel does not wait for) only
+ * turns the loop. */
 void wait_until(uint64_t deadline_ns) {
-  const uint32_t *ports;
-  unsigned n = evtchn_poll_list(&ports);
-  poll_ports(ports, n, deadline_ns);
+  while (!evtchn_kernel_pending()) {
+    uint64_t now = monotonic_ns();
+    if (now >= deadline_ns) return;
+    uint64_t until = deadline_ns - now > TIMER_MAX_AHEAD_NS ? now + TIMER_MAX_AHEAD_NS : deadline_ns;
+    hypercall(__HYPERVISOR_set_timer_op, until + system_time_at_entry, 0, 0, 0);
+    events_block();
+  }
 }

@@ -19,9 +19,13 @@
 #define __HYPERVISOR_fpu_taskswitch 5
 #define __HYPERVISOR_memory_op 12
 #define __HYPERVISOR_update_va_mapping 14
+#define __HYPERVISOR_set_timer_op 15
 #define __HYPERVISOR_grant_table_op 20
+#define __HYPERVISOR_iret 23 /* x86 PV only: jumped to, never called */
+#define __HYPERVISOR_vcpu_op 24
 #define __HYPERVISOR_mmuext_op 26
 #define __HYPERVISOR_sched_op 29
+#define __HYPERVISOR_callback_op 30 /* PV only */
 #define __HYPERVISOR_event_channel_op 32
 #define __HYPERVISOR_hvm_op 34
 
@@ -117,8 +121,11 @@ struct shared_info {
   uint32_t wc_sec_hi;
 };
 
-/* sched.h */
+/* sched.h. SCHEDOP_block: "If called with event upcalls masked, this
+ * operation will atomically reenable event delivery and check for pending
+ * events before blocking the VCPU. This avoids a 'wakeup waiting' race." */
 #define SCHEDOP_yield 0
+#define SCHEDOP_block 1
 #define SCHEDOP_shutdown 2
 #define SCHEDOP_poll 3
 #define SHUTDOWN_poweroff 0
@@ -133,10 +140,36 @@ struct sched_poll {
 };
 
 /* event_channel.h */
+#define EVTCHNOP_bind_virq 1
 #define EVTCHNOP_send 4
 #define EVTCHNOP_alloc_unbound 6
 struct evtchn_send {
   uint32_t port;
+};
+struct evtchn_bind_virq {
+  uint32_t virq; /* xen.h: VIRQ_TIMER */
+  uint32_t vcpu;
+  uint32_t port; /* out */
+};
+/* xen.h: the per-vCPU virtual IRQ of its timers (the singleshot timer that
+ * set_timer_op arms, and the periodic one). */
+#define VIRQ_TIMER 0
+/* xen.h, 2-level event channels: 64 words of 64 ports in shared_info's
+ * evtchn_pending/evtchn_mask; a vCPU's evtchn_pending_sel has bit w set when
+ * word w may hold a newly pending port (EVTCHN_2L_NR_CHANNELS = 4096). */
+#define EVTCHN_2L_WORDS 64
+
+/* vcpu.h: VCPUOP_stop_periodic_timer. A PV vCPU starts with a 10 ms periodic
+ * timer on VIRQ_TIMER (xen/arch/x86/pv/domain.c); Crust wants none. */
+#define VCPUOP_stop_periodic_timer 7
+
+/* callback.h (PV): where Xen enters the guest for an event upcall. */
+#define CALLBACKOP_register 0
+#define CALLBACKTYPE_event 0
+struct callback_register {
+  uint16_t type;
+  uint16_t flags; /* ignored for the event callback: delivery is always masked */
+  uint64_t address; /* arch-x86/xen-x86_64.h: xen_callback_t is an address */
 };
 struct evtchn_alloc_unbound {
   uint16_t dom, remote_dom; /* DOMID_SELF, the peer */
@@ -192,7 +225,15 @@ struct xenstore_domain_interface {
 #define XEN_CPUID_SIGNATURE_ECX 0x65584d4du /* "MMXe" */
 #define XEN_CPUID_SIGNATURE_EDX 0x4d4d566eu /* "nVMM" */
 /* hvm/hvm_op.h, hvm/params.h: the toolstack's rings, as HVM params. */
+#define HVMOP_set_param 0
 #define HVMOP_get_param 1
+/* hvm/params.h: HVM_PARAM_CALLBACK_IRQ says how vCPU 0's event upcall is
+ * delivered; type HVM_PARAM_CALLBACK_TYPE_VECTOR (val[63:56]) injects
+ * val[7:0] as a plain IDT vector whenever vcpu_info.evtchn_upcall_pending is
+ * set and RFLAGS.IF allows, without the local APIC (no EOI). */
+#define HVM_PARAM_CALLBACK_IRQ 0
+#define HVM_PARAM_CALLBACK_TYPE_VECTOR 2ull
+#define HVM_PARAM_CALLBACK_TYPE_SHIFT 56
 #define HVM_PARAM_STORE_PFN 1
 #define HVM_PARAM_STORE_EVTCHN 2
 #define HVM_PARAM_CONSOLE_PFN 17
@@ -215,6 +256,8 @@ struct xen_add_to_physmap {
   uint64_t gpfn;
 };
 
+_Static_assert(sizeof(struct callback_register) == 16, "callback_register layout");
+_Static_assert(sizeof(struct evtchn_bind_virq) == 12, "evtchn_bind_virq layout");
 _Static_assert(sizeof(struct xen_hvm_param) == 16, "xen_hvm_param layout");
 _Static_assert(sizeof(struct xen_add_to_physmap) == 24, "xen_add_to_physmap layout");
 _Static_assert(sizeof(struct vcpu_info) == 64, "vcpu_info is 64 bytes");

@@ -20,6 +20,7 @@ void boot_main(const struct start_info *si) {
   shared_info_init();
   time_init();
   memory_init();
+  events_init();
   kernel_run();
 }
 

@@ -80,7 +80,7 @@ bool grant_table_map(void *page) {
 void shared_info_init(void) {
   map_page(shared_info_page, start_info->shared_info | DATA_PTE);
   shared_info = (volatile struct shared_info *)shared_info_page;
-  shared_info->vcpu_info[0].evtchn_upcall_mask = 1; /* no upcalls: see time.c */
+  shared_info->vcpu_info[0].evtchn_upcall_mask = 1; /* upcalls only in wait(): see time.c */
 }
 
 /* The bootstrap L1 table that maps va (0 if none). The bootstrap tables map

@@ -71,7 +71,9 @@ void shared_info_init(void) {
     power_off(EXIT_PANIC);
   }
   shared_info = (volatile struct shared_info *)shared_info_page;
-  shared_info->vcpu_info[0].evtchn_upcall_mask = 1; /* as on PV: no upcalls, see xen/time.c */
+  /* Set as under PV, though it gates nothing here: RFLAGS.IF gates a PVH
+   * domain's upcalls (boot.c). */
+  shared_info->vcpu_info[0].evtchn_upcall_mask = 1;
 }
 
 bool grant_table_map(void *page) { return add_to_physmap(XENMAPSPACE_grant_table, page) == 0; }

@@ -11,6 +11,9 @@
 #include "pvh.h"
 #include "guest.h"
 
+/* The IDT vector of event upcalls (boot.c); any vector above the exceptions. */
+#define XEN_UPCALL_VECTOR 0xf3
+
 #ifndef __ASSEMBLER__
 /* hvm.c */
 void hypercall_page_init(void);
