@@ -646,6 +646,35 @@ function removeStaleWork(dir: string): void {
   }
 }
 
+/** Download the kernel and user packages, unpack the kernel package in a
+ *  fresh work folder and let `make` build the cache's files from them; the
+ *  work folder goes away after. */
+function fromPackages(dir: string, kernelPkg: Pkg, userPkgs: Pkg[],
+                      make: (work: string, kernelTree: string, userDebs: string[]) => void): void {
+  // Missing tools are reported before the minute of work, not after.
+  for (const t of [PEER_TOOLS.aptGet, PEER_TOOLS.dpkgDeb, PEER_TOOLS.lz4]) requireTool(t);
+  const debs = download([kernelPkg, ...userPkgs], join(dir, "debs"));
+  const work = join(dir, `work-${process.pid}`);
+  removeStaleWork(dir);
+  try {
+    const kernelTree = join(work, "kernel");
+    mkdirSync(kernelTree, { recursive: true });
+    run(PEER_TOOLS.dpkgDeb, ["-x", debs.get(kernelPkg.name)!, kernelTree]);
+    make(work, kernelTree, userPkgs.map((p) => debs.get(p.name)!));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Older builds are superseded by the files just made: a cache file that
+ *  matches one of the patterns and is not one of the current ones goes. */
+function removeSuperseded(dir: string, current: string[], patterns: RegExp[]): void {
+  const keep = new Set(current.map((f) => basename(f)));
+  for (const f of readdirSync(dir)) {
+    if (!keep.has(f) && patterns.some((re) => re.test(f))) rmSync(join(dir, f), { force: true });
+  }
+}
+
 function link(dir: string, name: string, target: string): void {
   const tmp = join(dir, `.${name}.tmp`);
   rmSync(tmp, { force: true });
@@ -708,31 +737,17 @@ export async function buildPeer(): Promise<Peer> {
   const initrd = join(dir, `initrd-${key}.lz4`);
 
   if (!existsSync(kernel) || !existsSync(initrd)) {
-    // Missing tools are reported before the minute of work, not after.
-    for (const t of [PEER_TOOLS.aptGet, PEER_TOOLS.dpkgDeb, PEER_TOOLS.lz4]) requireTool(t);
-    const debs = download([kernelPkg, ...userPkgs], join(dir, "debs"));
-    const work = join(dir, `work-${process.pid}`);
-    removeStaleWork(dir);
-    try {
-      const kernelTree = join(work, "kernel");
-      mkdirSync(kernelTree, { recursive: true });
-      run(PEER_TOOLS.dpkgDeb, ["-x", debs.get(kernelPkg.name)!, kernelTree]);
+    fromPackages(dir, kernelPkg, userPkgs, (work, kernelTree, userDebs) => {
       if (!existsSync(kernel)) {
         log(`extracting vmlinux from ${kernelPkg.name} ${kernelPkg.version}`);
         extractVmlinux(join(kernelTree, "boot", `vmlinuz-${kver}`), kernel);
       }
       if (!existsSync(initrd)) {
         log(`building the initramfs: ${userPkgs.map((p) => `${p.name} ${p.version}`).join(", ")}; body from ${from}`);
-        buildInitrd(work, kernelTree, kver, userPkgs.map((p) => debs.get(p.name)!), initrd);
+        buildInitrd(work, kernelTree, kver, userDebs, initrd);
       }
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-    // Older builds of either file are superseded by these.
-    for (const f of readdirSync(dir)) {
-      const old = (/^vmlinux-/.test(f) && f !== basename(kernel)) || (/^initrd-(?!xen-).*\.lz4$/.test(f) && f !== basename(initrd));
-      if (old) rmSync(join(dir, f), { force: true });
-    }
+    });
+    removeSuperseded(dir, [kernel, initrd], [/^vmlinux-/, /^initrd-(?!xen-).*\.lz4$/]);
     log(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   link(dir, "vmlinux", basename(kernel));
@@ -780,27 +795,15 @@ export async function buildXenPeer(): Promise<XenPeer> {
   const initrd = join(dir, `initrd-xen-${key}.lz4`);
   if (!existsSync(kernel) || !existsSync(initrd)) {
     const t0 = performance.now();
-    for (const t of [PEER_TOOLS.aptGet, PEER_TOOLS.dpkgDeb, PEER_TOOLS.lz4]) requireTool(t);
-    const debs = download([kernelPkg, ...userPkgs], join(dir, "debs"));
-    const work = join(dir, `work-${process.pid}`);
-    removeStaleWork(dir);
-    try {
-      const kernelTree = join(work, "kernel");
-      mkdirSync(kernelTree, { recursive: true });
-      run(PEER_TOOLS.dpkgDeb, ["-x", debs.get(kernelPkg.name)!, kernelTree]);
+    fromPackages(dir, kernelPkg, userPkgs, (work, kernelTree, userDebs) => {
       writeFileSync(`${kernel}.tmp`, readFileSync(join(kernelTree, "boot", `vmlinuz-${kver}`)));
       renameSync(`${kernel}.tmp`, kernel);
       if (!existsSync(initrd)) {
         log(`building the Xen guest's initramfs (netfront, console hvc0)`);
-        buildInitrd(work, kernelTree, kver, userPkgs.map((p) => debs.get(p.name)!), initrd, XEN_MODULES, XEN_NET);
+        buildInitrd(work, kernelTree, kver, userDebs, initrd, XEN_MODULES, XEN_NET);
       }
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-    for (const f of readdirSync(dir)) {
-      const old = (/^vmlinuz-/.test(f) && f !== basename(kernel)) || (/^initrd-xen-.*\.lz4$/.test(f) && f !== basename(initrd));
-      if (old) rmSync(join(dir, f), { force: true });
-    }
+    });
+    removeSuperseded(dir, [kernel, initrd], [/^vmlinuz-/, /^initrd-xen-.*\.lz4$/]);
     log(`Xen guest built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   return {
