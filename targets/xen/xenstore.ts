@@ -2,7 +2,9 @@
 // in the Xen tree): requests and replies over the domain's xenstore ring,
 // which the machine layer moves as bytes (xenstore_send/xenstore_receive).
 // Replies are matched to requests by id and handed to a XenStoreReply
-// object. The client holds a loop reference while a request is outstanding,
+// object. Requests may belong to a transaction (tx, from transactionStart;
+// 0 for none): xenstored applies its writes at once when it ends with commit,
+// or answers EAGAIN if what it read changed meanwhile (then retry it all). The client holds a loop reference while a request is outstanding,
 // so the guest does not end while it waits for xenstored. Paths without a
 // leading / are relative to the domain's /local/domain/<id>.
 // Guarantees: a malformed or unmatched message is counted and dropped, never
@@ -15,6 +17,8 @@ import { EventSource, addSource, ref, unref } from "crust/core/loop";
 export const XS_DIRECTORY: u32 = 1;
 export const XS_READ: u32 = 2;
 export const XS_WATCH: u32 = 4;
+export const XS_TRANSACTION_START: u32 = 6;
+export const XS_TRANSACTION_END: u32 = 7;
 export const XS_WRITE: u32 = 11;
 export const XS_WATCH_EVENT: u32 = 15;
 export const XS_ERROR: u32 = 16;
@@ -62,26 +66,70 @@ export class XenStore extends EventSource {
   /** Messages that matched no request (or were malformed) and were dropped. */
   dropped: u64 = 0;
 
-  read(path: string, handler: XenStoreReply): bool {
-    return this.request(XS_READ, String.UTF8.encode(path, true), null, handler);
+  read(path: string, handler: XenStoreReply, tx: u32 = 0): bool {
+    return this.request(XS_READ, String.UTF8.encode(path, true), null, handler, tx);
   }
 
-  write(path: string, value: string, handler: XenStoreReply | null = null): bool {
-    return this.request(XS_WRITE, String.UTF8.encode(path, true), String.UTF8.encode(value, false), handler);
+  write(path: string, value: string, handler: XenStoreReply | null = null, tx: u32 = 0): bool {
+    return this.request(XS_WRITE, String.UTF8.encode(path, true), String.UTF8.encode(value, false), handler, tx);
+  }
+
+  /** The names of path's children; the reply's value is them, NUL-separated
+   *  (see childNames). */
+  directory(path: string, handler: XenStoreReply, tx: u32 = 0): bool {
+    return this.request(XS_DIRECTORY, String.UTF8.encode(path, true), null, handler, tx);
+  }
+
+  /** Begin a transaction; the reply's value is its id (decimal). */
+  transactionStart(handler: XenStoreReply): bool {
+    return this.request(XS_TRANSACTION_START, String.UTF8.encode("", true), null, handler);
+  }
+
+  /** End transaction tx: commit its writes, or drop them. The reply is OK,
+   *  or XS_ERROR "EAGAIN" when a commit lost a race (start over). */
+  transactionEnd(tx: u32, commit: bool, handler: XenStoreReply): bool {
+    return this.request(XS_TRANSACTION_END, String.UTF8.encode(commit ? "T" : "F", true), null, handler, tx);
   }
 
   /** Read path, waiting for the reply (for start-up code that cannot go on
    *  without it); null if it does not exist or xenstored does not answer. */
-  readNow(path: string): string | null {
+  readNow(path: string, tx: u32 = 0): string | null {
     const r = new Kept();
-    if (!this.read(path, r) || !this.awaitReply(r) || r.type == XS_ERROR) return null;
-    return r.value;
+    return this.valueNow(this.read(path, r, tx), r);
   }
 
   /** Write path, waiting for the reply; false if it failed. */
-  writeNow(path: string, value: string): bool {
+  writeNow(path: string, value: string, tx: u32 = 0): bool {
     const r = new Kept();
-    return this.write(path, value, r) && this.awaitReply(r) && r.type != XS_ERROR;
+    return this.valueNow(this.write(path, value, r, tx), r) !== null;
+  }
+
+  /** The names of path's children, waiting for the reply; null if it failed. */
+  directoryNow(path: string, tx: u32 = 0): string[] | null {
+    const r = new Kept();
+    const names = this.valueNow(this.directory(path, r, tx), r);
+    return names === null ? null : childNames(names);
+  }
+
+  /** Begin a transaction, waiting for the reply; its id, or 0 if it failed. */
+  transactionStartNow(): u32 {
+    const r = new Kept();
+    const id = this.valueNow(this.transactionStart(r), r);
+    return id === null ? 0 : <u32>U32.parseInt(id);
+  }
+
+  /** End transaction tx, waiting for the reply: "OK", the error's name
+   *  ("EAGAIN": start over), or "" if xenstored did not answer. */
+  transactionEndNow(tx: u32, commit: bool): string {
+    const r = new Kept();
+    return this.transactionEnd(tx, commit, r) && this.awaitReply(r) ? r.value : "";
+  }
+
+  /** The value of a reply to a request just sent (sent: it was), or null if
+   *  it could not be sent, got no answer or is an error. */
+  private valueNow(sent: bool, r: Kept): string | null {
+    if (!sent || !this.awaitReply(r) || r.type == XS_ERROR) return null;
+    return r.value;
   }
 
   /** Turn this client (only) until r has its reply or the timeout passes. */
@@ -113,7 +161,7 @@ export class XenStore extends EventSource {
     return true;
   }
 
-  private request(type: u32, path: ArrayBuffer, value: ArrayBuffer | null, handler: XenStoreReply | null): bool {
+  private request(type: u32, path: ArrayBuffer, value: ArrayBuffer | null, handler: XenStoreReply | null, tx: u32 = 0): bool {
     const valueLength = value !== null ? value.byteLength : 0;
     const length = path.byteLength + valueLength;
     if (length > PAYLOAD_MAX) return false;
@@ -122,7 +170,7 @@ export class XenStore extends EventSource {
     const id = this.nextId++;
     store<u32>(p, type);
     store<u32>(p, id, 4);
-    store<u32>(p, 0, 8); // no transaction
+    store<u32>(p, tx, 8);
     store<u32>(p, <u32>length, 12);
     memory.copy(p + HEADER, changetype<usize>(path), path.byteLength);
     if (value !== null) memory.copy(p + HEADER + path.byteLength, changetype<usize>(value), valueLength);
@@ -160,8 +208,10 @@ export class XenStore extends EventSource {
       if (o.id != id) continue;
       this.outstanding.splice(i, 1);
       unref();
-      // Values carry no terminator; error names and directory lists do.
-      if (o.handler !== null) o.handler!.onReply(type, String.UTF8.decodeUnsafe(payload, length, true));
+      // Values carry no terminator; error names, transaction ids and
+      // directory lists end with one, which is dropped.
+      if (length > 0 && load<u8>(payload + length - 1) == 0) length--;
+      if (o.handler !== null) o.handler!.onReply(type, String.UTF8.decodeUnsafe(payload, length, false));
       return;
     }
     this.dropped++; // a stray reply
@@ -175,6 +225,11 @@ export class XenStore extends EventSource {
     if (token < 0 || token >= this.watches.length) { this.dropped++; return; }
     this.watches[token].onChange(String.UTF8.decodeUnsafe(payload, split, false));
   }
+}
+
+/** The names in a directory reply (NUL-separated). */
+export function childNames(value: string): string[] {
+  return value.length == 0 ? [] : value.split("\0");
 }
 
 /** The domain's xenstore client, polled by the event loop once started. */

@@ -98,6 +98,9 @@ const cases: Case[] = [
   // The console driver: held text drained in order, waiting for dom0 when it
   // holds too much, flushed when the loop ends.
   { app: "test/apps/console-burst.ts", args: "", reason: "poweroff", code: 0, expect: [burstLines()] },
+  // The xenstore client against xenstored: transactions (commit, abort), directory.
+  { app: "test/apps/xenstore.ts", args: "", reason: "poweroff", code: 0,
+    expect: [/^xenstore: data\/crust-test: kept,other$/m, /^xenstore: ok$/m] },
 ];
 // ---- Xen PVH (crust build --target xen --mode pvh) ----
 // The same apps as PVH domains, in the same rig boot: the PVH boot of the
