@@ -263,12 +263,21 @@ class StressRun extends Timer {
   /** Each turn: the first takes the baseline, then slices of work, then
    *  the release of everything, and a last turn checks the collected heap. */
   fire(now: i64): void {
-    const stats = memoryStats(); // the top of a turn: any collection has run
-    if (this.collecting) { this.observe(stats); this.collecting = false; }
+    // The heap is walked only when it has news: for the baseline, and after
+    // a requested collection, which ran at the top of this turn.
     const baseline = this.baseline;
-    if (baseline === null) this.begin(now, stats);
-    else if (this.finishing) { this.observe(stats); this.report(baseline, stats); return; }
-    else if (now >= this.endsAt) this.finish(now);
+    if (baseline === null) {
+      this.begin(now, memoryStats());
+      this.start(0);
+      return;
+    }
+    if (this.collecting) {
+      const stats = memoryStats();
+      this.observe(stats);
+      this.collecting = false;
+      if (this.finishing) { this.report(baseline, stats); return; }
+    }
+    if (now >= this.endsAt) this.finish(now);
     else this.slice(now);
     this.start(0);
   }
