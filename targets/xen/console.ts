@@ -29,8 +29,6 @@ class Retry extends Timer {
 }
 
 export class XenConsole extends ConsoleDriver {
-  /** Writes that had to wait for dom0 because MAX_PENDING was reached. */
-  blockingWrites: i64 = 0;
   private pending: ArrayBuffer = new ArrayBuffer(MAX_PENDING);
   private held: i32 = 0;
   private retry: Retry | null = null;
@@ -41,7 +39,6 @@ export class XenConsole extends ConsoleDriver {
     const rest = len - sent;
     if (rest == 0) return;
     if (rest > MAX_PENDING - this.held) {
-      this.blockingWrites++;
       this.flush();
       console_write(ptr + <usize>sent, rest);
       return;
@@ -73,8 +70,6 @@ export class XenConsole extends ConsoleDriver {
   }
 }
 
-export function startConsole(): XenConsole {
-  const c = new XenConsole();
-  setConsoleDriver(c);
-  return c;
+export function startConsole(): void {
+  setConsoleDriver(new XenConsole());
 }
